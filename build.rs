@@ -1,0 +1,134 @@
+//! Generates the C headers (`zephyr/llext/*.h`) from the Rust types with cbindgen, and
+//! compiles the hosted build's C shim.
+//!
+//! Headers land in `$OUT_DIR/include` (exported to dependents as
+//! `DEP_LLEXT_RS_INCLUDE`) and, if set, in `$LLEXT_RS_INCLUDE_DIR` (the Zephyr module's
+//! CMake points this into its build tree).
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One generated header: its sources, the hand-written parts around them, and the
+/// items of other headers it must not repeat.
+struct Header {
+    name: &'static str,
+    /// Types defined by other headers, referenced here as `struct` tags.
+    foreign_structs: &'static [&'static str],
+    /// Types emitted even though no function of this header uses them.
+    include: &'static [&'static str],
+    guard: &'static str,
+    sources: &'static [&'static str],
+    prologue: Option<&'static str>,
+    trailer: Option<&'static str>,
+}
+
+const HEADERS: &[Header] = &[
+    Header {
+        name: "elf.h",
+        foreign_structs: &[],
+        include: &[
+            "elf32_ehdr", "elf64_ehdr", "elf32_shdr", "elf64_shdr", "elf32_sym", "elf64_sym", "elf32_rel",
+            "elf32_rela", "elf64_rel", "elf64_rela", "elf32_phdr", "elf64_phdr", "elf_ehdr_t", "elf_shdr_t",
+            "elf_phdr_t", "elf_addr", "elf_half", "elf_word", "elf_rel_t", "elf_rela_t", "elf_sym_t",
+            "elf32_off", "elf32_sword", "elf64_off", "elf64_sword", "elf64_sxword",
+        ],
+        guard: "ZEPHYR_LLEXT_ELF_H",
+        sources: &["src/ffi/elf.rs"],
+        prologue: Some("c/header/elf_prologue.h"),
+        trailer: Some("c/header/elf_trailer.h"),
+    },
+    Header {
+        name: "symbol.h",
+        foreign_structs: &[],
+        include: &["llext_symbol", "llext_symtable"],
+        guard: "ZEPHYR_LLEXT_SYMBOL_H",
+        sources: &["src/ffi/symbol.rs"],
+        prologue: Some("c/header/symbol_prologue.h"),
+        trailer: Some("c/header/symbol_trailer.h"),
+    },
+    Header {
+        name: "llext.h",
+        foreign_structs: &["llext_symbol", "llext_symtable", "llext_const_symbol"],
+        include: &["llext", "llext_buf_loader", "llext_elf_sect_map", "llext_mem"],
+        guard: "ZEPHYR_LLEXT_H",
+        sources: &["src/ffi/types.rs", "src/ffi/api.rs", "src/ffi/loader.rs"],
+        prologue: Some("c/header/llext_prologue.h"),
+        trailer: Some("c/header/llext_trailer.h"),
+    },
+];
+
+/// Zephyr's other LLEXT headers: all of their content is in llext.h.
+const ALIASES: &[&str] = &["loader.h", "buf_loader.h", "inspect.h", "llext_internal.h"];
+
+fn main() {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("include");
+    let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml is valid");
+
+    let mut dirs = vec![out.clone()];
+    if let Some(extra) = env::var_os("LLEXT_RS_INCLUDE_DIR") {
+        dirs.push(PathBuf::from(extra));
+    }
+    for dir in &dirs {
+        write_headers(&root, dir, &config);
+    }
+    println!("cargo:include={}", out.display());
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=c");
+    println!("cargo:rerun-if-changed=src/ffi");
+    println!("cargo:rerun-if-env-changed=LLEXT_RS_INCLUDE_DIR");
+
+    // The hosted build finds its EXPORT_SYMBOL table through a tiny C shim.
+    if env::var_os("CARGO_FEATURE_STD").is_some() {
+        cc::Build::new().file(root.join("c/host_exports.c")).warnings(true).compile("llext_rs_host");
+        println!("cargo:rerun-if-changed=c/host_exports.c");
+    }
+}
+
+fn write_headers(root: &Path, dir: &Path, config: &cbindgen::Config) {
+    let llext_dir = dir.join("zephyr/llext");
+    fs::create_dir_all(&llext_dir).expect("create the header directory");
+    for h in HEADERS {
+        let mut cfg = config.clone();
+        // The guard is written by hand so the hand-written trailer stays inside it.
+        cfg.include_guard = None;
+        cfg.header = Some(format!("#ifndef {0}\n#define {0}", h.guard));
+        cfg.after_includes = h.prologue.map(|p| read(root, p));
+        let trailer = h.trailer.map(|t| read(root, t)).unwrap_or_default();
+        cfg.trailer = Some(format!("{trailer}\n#endif /* {} */", h.guard));
+        cfg.export.include = h.include.iter().map(|s| s.to_string()).collect();
+        for s in h.foreign_structs {
+            cfg.export.rename.insert(s.to_string(), format!("struct {s}"));
+        }
+        let mut builder = cbindgen::Builder::new().with_config(cfg);
+        for src in h.sources {
+            builder = builder.with_src(root.join(src));
+        }
+        let bindings = builder.generate().unwrap_or_else(|e| panic!("cbindgen failed for {}: {e}", h.name));
+        let mut text = Vec::new();
+        bindings.write(&mut text);
+        let text = String::from_utf8(text).expect("cbindgen writes UTF-8");
+        // cbindgen closes a cfg-gated field's `#if` before the field's `;`, leaving a
+        // stray `;` in the struct when the condition is false: move it inside.
+        let text = text.replace("\n#endif\n  ;\n", ";\n#endif\n");
+        write_if_changed(&llext_dir.join(h.name), &text);
+    }
+    for alias in ALIASES {
+        let guard = format!("ZEPHYR_LLEXT_{}", alias.replace('.', "_").to_uppercase());
+        let text = format!(
+            "/* Generated by llext-rs: Zephyr's {alias} API is part of llext.h. */\n#ifndef {guard}\n#define {guard}\n#include <zephyr/llext/llext.h>\n#endif\n"
+        );
+        write_if_changed(&llext_dir.join(alias), &text);
+    }
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+}
+
+fn write_if_changed(path: &Path, text: &str) {
+    if fs::read_to_string(path).ok().as_deref() != Some(text) {
+        fs::write(path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
+}

@@ -1,0 +1,481 @@
+//! Validated views of an ELF file: header, section table, symbols, strings and
+//! relocation entries. Every index and range taken from the file is checked here, once;
+//! later stages work on the checked values.
+//!
+//! Raw structures are decoded with the `object` crate's ELF definitions (its `elf` and
+//! `pod` modules only: `read_core` would pull in `alloc` and force a global allocator on
+//! the static library).
+
+use object::elf as raw;
+use object::{pod, LittleEndian as LE};
+
+use crate::arch::Arch;
+use crate::error::{Error, Result};
+use crate::source::{check_range, Source};
+
+pub use raw::{
+    SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_UNDEF,
+    SHT_DYNSYM, SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NULL, SHT_PREINIT_ARRAY,
+    SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STB_WEAK,
+    STT_FUNC, STT_OBJECT, STT_SECTION,
+};
+
+/// ELF class of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    Elf32,
+    Elf64,
+}
+
+impl Class {
+    pub const fn header_size(self) -> usize {
+        match self {
+            Class::Elf32 => 52,
+            Class::Elf64 => 64,
+        }
+    }
+    pub const fn section_header_size(self) -> usize {
+        match self {
+            Class::Elf32 => 40,
+            Class::Elf64 => 64,
+        }
+    }
+    pub const fn symbol_size(self) -> usize {
+        match self {
+            Class::Elf32 => 16,
+            Class::Elf64 => 24,
+        }
+    }
+    pub const fn rel_size(self, rela: bool) -> usize {
+        match (self, rela) {
+            (Class::Elf32, false) => 8,
+            (Class::Elf32, true) => 12,
+            (Class::Elf64, false) => 16,
+            (Class::Elf64, true) => 24,
+        }
+    }
+    pub const fn pointer_size(self) -> usize {
+        match self {
+            Class::Elf32 => 4,
+            Class::Elf64 => 8,
+        }
+    }
+    pub const fn of(arch: Arch) -> Class {
+        if arch.is_64bit() {
+            Class::Elf64
+        } else {
+            Class::Elf32
+        }
+    }
+}
+
+/// `e_type` values llext loads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ElfType {
+    /// `ET_REL`: one object, or `ld -r` partially linked.
+    Relocatable,
+    /// `ET_DYN`: shared library.
+    Shared,
+}
+
+/// The checked ELF header.
+#[derive(Clone, Copy, Debug)]
+pub struct Header {
+    pub class: Class,
+    pub arch: Arch,
+    pub elf_type: ElfType,
+    pub shoff: u64,
+    pub shnum: usize,
+    pub shstrndx: usize,
+}
+
+/// Largest header we read (ELF64).
+pub const MAX_HEADER_SIZE: usize = 64;
+
+impl Header {
+    /// Reads and checks the ELF header for loading on `arch`. Returns the header and its
+    /// raw bytes (what `struct llext_loader.hdr` holds).
+    pub fn read(source: &mut dyn Source, arch: Arch) -> Result<(Header, [u8; MAX_HEADER_SIZE])> {
+        let mut bytes = [0u8; MAX_HEADER_SIZE];
+        let class = Class::of(arch);
+        let size = class.header_size();
+        let file_len = source.len();
+        check_range(file_len, 0, size as u64).inspect_err(|_| {
+            log::error!("llext: file too short for an ELF header");
+        })?;
+        source.read_at(0, bytes.get_mut(..size).ok_or(Error::NoExec)?)?;
+        let header = match class {
+            Class::Elf32 => {
+                let h = pod::from_bytes::<raw::FileHeader32<LE>>(&bytes).map_err(|_| Error::NoExec)?.0;
+                Self::decode(
+                    RawHeader { ident: &h.e_ident, machine: h.e_machine.get(LE), e_type: h.e_type.get(LE), shentsize: h.e_shentsize.get(LE), shnum: h.e_shnum.get(LE), shstrndx: h.e_shstrndx.get(LE), shoff: h.e_shoff.get(LE).into() },
+                    arch,
+                )?
+            }
+            Class::Elf64 => {
+                let h = pod::from_bytes::<raw::FileHeader64<LE>>(&bytes).map_err(|_| Error::NoExec)?.0;
+                Self::decode(
+                    RawHeader { ident: &h.e_ident, machine: h.e_machine.get(LE), e_type: h.e_type.get(LE), shentsize: h.e_shentsize.get(LE), shnum: h.e_shnum.get(LE), shstrndx: h.e_shstrndx.get(LE), shoff: h.e_shoff.get(LE) },
+                    arch,
+                )?
+            }
+        };
+        let table_size = (header.shnum as u64).checked_mul(class.section_header_size() as u64).ok_or(Error::NoExec)?;
+        check_range(file_len, header.shoff, table_size).inspect_err(|_| {
+            log::error!("llext: section header table outside the file");
+        })?;
+        Ok((header, bytes))
+    }
+
+    fn decode(h: RawHeader, arch: Arch) -> Result<Header> {
+        let ident = h.ident;
+        if ident.magic != raw::ELFMAG {
+            log::error!("llext: not an ELF file");
+            return Err(Error::NoExec);
+        }
+        let class = Class::of(arch);
+        let want_class = if class == Class::Elf64 { raw::ELFCLASS64 } else { raw::ELFCLASS32 };
+        if ident.class != want_class || ident.data != raw::ELFDATA2LSB || ident.version != raw::EV_CURRENT {
+            log::error!("llext: ELF class/data/version {}/{}/{} does not match this target", ident.class, ident.data, ident.version);
+            return Err(Error::NoExec);
+        }
+        let machine = h.machine;
+        if machine != arch.machine() {
+            log::error!("llext: ELF machine {} does not match this target ({})", machine, arch.machine());
+            return Err(Error::NoExec);
+        }
+        let elf_type = match h.e_type {
+            raw::ET_REL => ElfType::Relocatable,
+            raw::ET_DYN => ElfType::Shared,
+            other => {
+                log::error!("llext: unsupported ELF file type {:#x}", other);
+                return Err(Error::NoExec);
+            }
+        };
+        if usize::from(h.shentsize) != class.section_header_size() {
+            log::error!("llext: invalid section header size {}", h.shentsize);
+            return Err(Error::NoExec);
+        }
+        let shnum = usize::from(h.shnum);
+        let shstrndx = usize::from(h.shstrndx);
+        // shnum == 0 also marks extended numbering (SHN_XINDEX), which extensions never need.
+        if shnum == 0 || shstrndx == 0 || shstrndx >= shnum {
+            log::error!("llext: bad section count {} or name table index {}", shnum, shstrndx);
+            return Err(Error::NoExec);
+        }
+        Ok(Header { class, arch, elf_type, shoff: h.shoff, shnum, shstrndx })
+    }
+}
+
+/// The header fields llext checks, from either class.
+struct RawHeader<'a> {
+    ident: &'a raw::Ident,
+    machine: u16,
+    e_type: u16,
+    shentsize: u16,
+    shnum: u16,
+    shstrndx: u16,
+    shoff: u64,
+}
+
+/// A section header, widened to 64 bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Section {
+    pub name: u32,
+    pub sh_type: u32,
+    pub flags: u64,
+    pub addr: u64,
+    pub offset: u64,
+    pub size: u64,
+    pub link: u32,
+    pub info: u32,
+    pub align: u64,
+    pub entsize: u64,
+}
+
+impl Section {
+    pub fn is_alloc(&self) -> bool {
+        self.flags & u64::from(SHF_ALLOC) != 0
+    }
+    pub fn is_exec(&self) -> bool {
+        self.flags & u64::from(SHF_EXECINSTR) != 0
+    }
+    pub fn is_write(&self) -> bool {
+        self.flags & u64::from(SHF_WRITE) != 0
+    }
+    /// Occupies bytes in the file.
+    pub fn has_file_bytes(&self) -> bool {
+        self.sh_type != SHT_NOBITS && self.sh_type != SHT_NULL && self.size != 0
+    }
+    /// Alignment as a power of two; gABI: 0 and 1 both mean unaligned.
+    pub fn alignment(&self) -> u64 {
+        self.align.max(1)
+    }
+    pub fn file_end(&self) -> u64 {
+        // Checked at validation: offset + size fits for sections with file bytes.
+        self.offset.saturating_add(self.size)
+    }
+}
+
+/// A raw, validated section header table (in place in the loader buffer or copied).
+#[derive(Clone, Copy)]
+pub struct SectionTable<'a> {
+    raw: &'a [u8],
+    class: Class,
+}
+
+impl<'a> SectionTable<'a> {
+    pub fn new(raw: &'a [u8], class: Class) -> SectionTable<'a> {
+        SectionTable { raw, class }
+    }
+
+    pub fn len(&self) -> usize {
+        self.raw.len() / self.class.section_header_size()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Section `index`, or `None` past the end.
+    pub fn get(&self, index: usize) -> Option<Section> {
+        let size = self.class.section_header_size();
+        let start = index.checked_mul(size)?;
+        let bytes = self.raw.get(start..start.checked_add(size)?)?;
+        Some(match self.class {
+            Class::Elf32 => {
+                let s = pod::from_bytes::<raw::SectionHeader32<LE>>(bytes).ok()?.0;
+                Section {
+                    name: s.sh_name.get(LE),
+                    sh_type: s.sh_type.get(LE),
+                    flags: s.sh_flags.get(LE).into(),
+                    addr: s.sh_addr.get(LE).into(),
+                    offset: s.sh_offset.get(LE).into(),
+                    size: s.sh_size.get(LE).into(),
+                    link: s.sh_link.get(LE),
+                    info: s.sh_info.get(LE),
+                    align: s.sh_addralign.get(LE).into(),
+                    entsize: s.sh_entsize.get(LE).into(),
+                }
+            }
+            Class::Elf64 => {
+                let s = pod::from_bytes::<raw::SectionHeader64<LE>>(bytes).ok()?.0;
+                Section {
+                    name: s.sh_name.get(LE),
+                    sh_type: s.sh_type.get(LE),
+                    flags: s.sh_flags.get(LE),
+                    addr: s.sh_addr.get(LE),
+                    offset: s.sh_offset.get(LE),
+                    size: s.sh_size.get(LE),
+                    link: s.sh_link.get(LE),
+                    info: s.sh_info.get(LE),
+                    align: s.sh_addralign.get(LE),
+                    entsize: s.sh_entsize.get(LE),
+                }
+            }
+        })
+    }
+
+    /// Section `index`, which the caller got from a validated field.
+    pub fn at(&self, index: usize) -> Result<Section> {
+        self.get(index).ok_or(Error::NoExec)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (usize, Section)> + '_ {
+        (0..self.len()).filter_map(move |i| self.get(i).map(|s| (i, s)))
+    }
+
+    /// Checks every section header once: file ranges, links, entry sizes, alignments
+    /// and overlaps. `scratch` holds one `u16` per section (for the overlap sort).
+    pub fn validate(&self, header: &Header, file_len: Option<u64>, scratch: &mut [u16]) -> Result<()> {
+        let shnum = self.len();
+        let shstrtab = self.at(header.shstrndx)?;
+        if shstrtab.sh_type != SHT_STRTAB {
+            log::error!("llext: section name table {} is not a string table", header.shstrndx);
+            return Err(Error::NoExec);
+        }
+        for (index, s) in self.iter() {
+            let bad = |why: &str| {
+                log::error!("llext: section {}: {}", index, why);
+                Error::NoExec
+            };
+            if index == 0 {
+                continue;
+            }
+            if u64::from(s.name) >= shstrtab.size {
+                return Err(bad("invalid name index"));
+            }
+            if s.has_file_bytes() {
+                check_range(file_len, s.offset, s.size).map_err(|_| bad("outside the file"))?;
+            }
+            if !s.alignment().is_power_of_two() {
+                return Err(bad("alignment not a power of two"));
+            }
+            match s.sh_type {
+                SHT_SYMTAB | SHT_DYNSYM => {
+                    if s.entsize != self.class.symbol_size() as u64 || s.size % s.entsize != 0 {
+                        return Err(bad("invalid symbol table"));
+                    }
+                    let strtab = self.get(s.link as usize).ok_or_else(|| bad("bad sh_link"))?;
+                    if strtab.sh_type != SHT_STRTAB || s.link == 0 {
+                        return Err(bad("symbol table not linked to a string table"));
+                    }
+                }
+                SHT_REL | SHT_RELA => {
+                    let want = self.class.rel_size(s.sh_type == SHT_RELA) as u64;
+                    if s.entsize != want || s.size % want != 0 {
+                        return Err(bad("invalid relocation entry size"));
+                    }
+                    let symtab = self.get(s.link as usize).ok_or_else(|| bad("bad sh_link"))?;
+                    if symtab.sh_type != SHT_SYMTAB && symtab.sh_type != SHT_DYNSYM {
+                        return Err(bad("relocations not linked to a symbol table"));
+                    }
+                    // ET_DYN dynamic relocations use sh_info 0 (addresses, not a section).
+                    if s.info as usize >= shnum {
+                        return Err(bad("bad sh_info"));
+                    }
+                }
+                SHT_PREINIT_ARRAY | SHT_INIT_ARRAY | SHT_FINI_ARRAY if s.is_alloc() && s.size != 0 => {
+                    let ptr = self.class.pointer_size() as u64;
+                    if s.entsize != ptr || s.size % ptr != 0 {
+                        return Err(bad("invalid init/fini array"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.check_overlaps(scratch)
+    }
+
+    /// Sections with file bytes must not share any: one byte patched through two
+    /// sections is never what the compiler meant.
+    fn check_overlaps(&self, scratch: &mut [u16]) -> Result<()> {
+        let mut count = 0usize;
+        for (index, s) in self.iter() {
+            if s.has_file_bytes() {
+                let slot = scratch.get_mut(count).ok_or(Error::NoExec)?;
+                *slot = u16::try_from(index).map_err(|_| Error::NoExec)?;
+                count += 1;
+            }
+        }
+        let used = scratch.get_mut(..count).ok_or(Error::NoExec)?;
+        used.sort_unstable_by_key(|&i| self.get(usize::from(i)).map_or(0, |s| s.offset));
+        for pair in used.windows(2) {
+            if let [a, b] = *pair {
+                let (a, b) = (self.at(usize::from(a))?, self.at(usize::from(b))?);
+                if a.file_end() > b.offset {
+                    log::error!("llext: sections overlap in the file at offset {:#x}", b.offset);
+                    return Err(Error::NoExec);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A symbol, widened to 64 bits.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Symbol {
+    pub name: u32,
+    pub value: u64,
+    pub size: u64,
+    pub info: u8,
+    pub shndx: u16,
+}
+
+impl Symbol {
+    pub fn binding(&self) -> u8 {
+        self.info >> 4
+    }
+    pub fn sym_type(&self) -> u8 {
+        self.info & 0xf
+    }
+}
+
+/// A symbol table in memory.
+#[derive(Clone, Copy)]
+pub struct SymbolTable<'a> {
+    raw: &'a [u8],
+    class: Class,
+}
+
+impl<'a> SymbolTable<'a> {
+    pub fn new(raw: &'a [u8], class: Class) -> Self {
+        SymbolTable { raw, class }
+    }
+
+    pub fn len(&self) -> usize {
+        self.raw.len() / self.class.symbol_size()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, index: usize) -> Option<Symbol> {
+        let size = self.class.symbol_size();
+        let start = index.checked_mul(size)?;
+        let bytes = self.raw.get(start..start.checked_add(size)?)?;
+        Some(match self.class {
+            Class::Elf32 => {
+                let s = pod::from_bytes::<raw::Sym32<LE>>(bytes).ok()?.0;
+                Symbol { name: s.st_name.get(LE), value: s.st_value.get(LE).into(), size: s.st_size.get(LE).into(), info: s.st_info, shndx: s.st_shndx.get(LE) }
+            }
+            Class::Elf64 => {
+                let s = pod::from_bytes::<raw::Sym64<LE>>(bytes).ok()?.0;
+                Symbol { name: s.st_name.get(LE), value: s.st_value.get(LE), size: s.st_size.get(LE), info: s.st_info, shndx: s.st_shndx.get(LE) }
+            }
+        })
+    }
+}
+
+/// A string table in memory.
+#[derive(Clone, Copy)]
+pub struct StringTable<'a> {
+    raw: &'a [u8],
+}
+
+impl<'a> StringTable<'a> {
+    pub fn new(raw: &'a [u8]) -> Self {
+        StringTable { raw }
+    }
+
+    /// The NUL-terminated string at `offset`, without its NUL; `None` if it runs off the
+    /// end of the table.
+    pub fn get(&self, offset: u32) -> Option<&'a [u8]> {
+        let tail = self.raw.get(offset as usize..)?;
+        let end = tail.iter().position(|&b| b == 0)?;
+        tail.get(..end)
+    }
+}
+
+/// One relocation entry, decoded.
+#[derive(Clone, Copy, Debug)]
+pub struct RelEntry {
+    pub offset: u64,
+    pub sym: u32,
+    pub r_type: u32,
+    pub addend: Option<i64>,
+}
+
+/// Decodes one REL/RELA entry of `class` from `bytes` (exactly one entry long).
+pub fn decode_rel(class: Class, rela: bool, bytes: &[u8]) -> Option<RelEntry> {
+    Some(match (class, rela) {
+        (Class::Elf32, false) => {
+            let r = pod::from_bytes::<raw::Rel32<LE>>(bytes).ok()?.0;
+            RelEntry { offset: r.r_offset.get(LE).into(), sym: r.r_sym(LE), r_type: r.r_type(LE), addend: None }
+        }
+        (Class::Elf32, true) => {
+            let r = pod::from_bytes::<raw::Rela32<LE>>(bytes).ok()?.0;
+            RelEntry { offset: r.r_offset.get(LE).into(), sym: r.r_sym(LE), r_type: r.r_type(LE), addend: Some(r.r_addend.get(LE).into()) }
+        }
+        (Class::Elf64, false) => {
+            let r = pod::from_bytes::<raw::Rel64<LE>>(bytes).ok()?.0;
+            RelEntry { offset: r.r_offset.get(LE), sym: r.r_sym(LE), r_type: r.r_type(LE), addend: None }
+        }
+        (Class::Elf64, true) => {
+            let r = pod::from_bytes::<raw::Rela64<LE>>(bytes).ok()?.0;
+            RelEntry { offset: r.r_offset.get(LE), sym: r.r_sym(LE, false), r_type: r.r_type(LE, false), addend: Some(r.r_addend.get(LE)) }
+        }
+    })
+}

@@ -1,0 +1,621 @@
+//! Layout: ELF sections → Zephyr's `enum llext_mem` regions, with 4.3's grouping and
+//! alignment rules, then memory for each region (used in place in the loader's buffer,
+//! or allocated and filled).
+//!
+//! Zephyr 4.3 maps each region to one contiguous file range and rejects files whose
+//! regions interleave ("ELF file range overlaps"), which is what Debian's i686 gcc
+//! emits (PIC thunks in COMDAT groups after `.rodata`). Here a region whose file range
+//! holds another region's section is *packed* instead: its sections are copied one by
+//! one, each at its own alignment, like a linker would place them.
+//!
+//! `ET_DYN` files are placed as one image that keeps their link-time (VMA) layout, so
+//! PC-relative references between text, GOT and data stay valid; Zephyr 4.3 allocates
+//! each region separately, which breaks PLT/GOT code and `*_RELATIVE` relocations of
+//! data pointers.
+
+use crate::elf::{
+    ElfType, Header, Section, SectionTable, StringTable, SHT_DYNSYM, SHT_FINI_ARRAY,
+    SHT_INIT_ARRAY, SHT_NOBITS, SHT_NULL, SHT_PREINIT_ARRAY, SHT_PROGBITS, SHT_REL, SHT_RELA,
+    SHT_SYMTAB,
+};
+use crate::error::{Error, Result};
+use crate::platform::{HeapArray, HeapBlock, MemKind, Platform, Zeroable};
+use crate::source::{Source, Storage};
+
+/// Region indices, `enum llext_mem` order.
+pub mod mem {
+    pub const TEXT: usize = 0;
+    pub const DATA: usize = 1;
+    pub const RODATA: usize = 2;
+    pub const BSS: usize = 3;
+    pub const EXPORT: usize = 4;
+    pub const SYMTAB: usize = 5;
+    pub const STRTAB: usize = 6;
+    pub const SHSTRTAB: usize = 7;
+    pub const PREINIT: usize = 8;
+    pub const INIT: usize = 9;
+    pub const FINI: usize = 10;
+    /// `LLEXT_MEM_COUNT`: also "not mapped".
+    pub const COUNT: usize = 11;
+    /// Regions that get memory partitions (`LLEXT_MEM_PARTITIONS`).
+    pub const PARTITIONS: usize = BSS + 1;
+
+    /// Short region names for logs.
+    pub const NAMES: [&str; COUNT] =
+        ["text", "data", "rodata", "bss", "export", "symtab", "strtab", "shstrtab", "preinit", "init", "fini"];
+}
+
+/// Name of the section `LL_EXTENSION_SYMBOL` fills.
+pub const EXPORT_SECTION: &[u8] = b".exported_sym";
+
+/// Where one ELF section ended up.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C)]
+pub struct SectionPlace {
+    /// Offset inside the region's memory, or the file offset for a detached section.
+    pub offset: usize,
+    /// Region index, `mem::COUNT` if the section is not loaded.
+    pub region: u8,
+    /// Accessed in place in the loader's buffer, outside any region.
+    pub detached: bool,
+}
+
+// SAFETY: integers and a bool; all-zero is a valid value and there is no drop glue.
+unsafe impl Zeroable for SectionPlace {}
+
+impl SectionPlace {
+    pub fn is_loaded(&self) -> bool {
+        usize::from(self.region) < mem::COUNT
+    }
+}
+
+/// The plan for one region.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RegionPlan {
+    /// Zephyr's synthetic region header: `offset`/`addr`/`size` include the alignment
+    /// pre-pad, `info` holds the pre-pad length (what `ldr->sects[]` shows).
+    pub desc: Section,
+    /// Sections are copied one by one rather than as one file range.
+    pub packed: bool,
+    /// Bytes of region content: `desc.size` (what `mem_size[]` shows).
+    pub size: usize,
+    /// Largest member alignment.
+    pub align: usize,
+    /// Target of relocations (so it cannot stay in a read-only buffer).
+    pub has_relocs: bool,
+    /// Linker-made bytes appended after the content (GOT entries and veneers; text only).
+    pub aux: usize,
+}
+
+impl RegionPlan {
+    pub fn is_empty(&self) -> bool {
+        self.desc.sh_type == SHT_NULL || self.size == 0
+    }
+}
+
+/// Which sections are the symbol and string tables.
+#[derive(Clone, Copy, Debug)]
+pub struct Tables {
+    pub symtab: usize,
+    pub strtab: usize,
+    pub shstrtab: usize,
+}
+
+/// Finds the tables: `.symtab` (`ET_REL`) or `.dynsym` (`ET_DYN`), its string table by
+/// `sh_link` and the section-name table by `e_shstrndx`.
+pub fn find_tables(header: &Header, sections: &SectionTable) -> Result<Tables> {
+    let want = match header.elf_type {
+        ElfType::Relocatable => SHT_SYMTAB,
+        ElfType::Shared => SHT_DYNSYM,
+    };
+    let mut found = None;
+    for (index, s) in sections.iter() {
+        if s.sh_type == want {
+            if found.is_some() {
+                log::error!("llext: more than one symbol table");
+                return Err(Error::NoExec);
+            }
+            found = Some((index, s.link as usize));
+        }
+    }
+    let Some((symtab, strtab)) = found else {
+        log::error!("llext: no symbol table");
+        return Err(Error::NoExec);
+    };
+    Ok(Tables { symtab, strtab, shstrtab: header.shstrndx })
+}
+
+/// Region a section belongs to by Zephyr 4.3's rules, before the loaded/size filters.
+fn classify(s: &Section, name: &[u8]) -> usize {
+    if name == EXPORT_SECTION {
+        return mem::EXPORT;
+    }
+    match s.sh_type {
+        SHT_NOBITS => mem::BSS,
+        SHT_PROGBITS if s.is_exec() => mem::TEXT,
+        SHT_PROGBITS if s.is_write() => mem::DATA,
+        SHT_PROGBITS => mem::RODATA,
+        SHT_PREINIT_ARRAY => mem::PREINIT,
+        SHT_INIT_ARRAY => mem::INIT,
+        SHT_FINI_ARRAY => mem::FINI,
+        _ => mem::COUNT,
+    }
+}
+
+/// `SHF_WRITE | SHF_ALLOC | SHF_EXECINSTR`: sections merged into one region must agree.
+const BASIC_FLAGS: u64 = 0x7;
+
+/// Inputs of the region plan.
+pub struct PlanInput<'a, 'b> {
+    pub header: &'a Header,
+    pub sections: &'a SectionTable<'a>,
+    pub names: StringTable<'a>,
+    pub tables: Tables,
+    /// `section_detached` predicate of the load parameters.
+    pub detached: Option<&'b mut dyn FnMut(usize) -> bool>,
+}
+
+/// Maps sections to regions and computes every region's extent.
+pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace]) -> Result<[RegionPlan; mem::COUNT]> {
+    let PlanInput { header, sections, names, tables, mut detached } = input;
+    let mut regions = [RegionPlan::default(); mem::COUNT];
+
+    for place in places.iter_mut() {
+        *place = SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false };
+    }
+
+    // The three tables are regions of their own.
+    for (region, index) in [(mem::SYMTAB, tables.symtab), (mem::STRTAB, tables.strtab), (mem::SHSTRTAB, tables.shstrtab)] {
+        if region == mem::STRTAB && index == tables.shstrtab {
+            // One string table serves both: STRTAB aliases SHSTRTAB (Zephyr 4.3 rejects this).
+            continue;
+        }
+        let s = sections.at(index)?;
+        regions.get_mut(region).ok_or(Error::NoExec)?.desc = s;
+        if let Some(p) = places.get_mut(index) {
+            p.region = region as u8;
+        }
+    }
+
+    // Pass 1: map every loadable section and merge region extents.
+    for (index, s) in sections.iter() {
+        if places.get(index).is_some_and(|p| p.is_loaded()) {
+            continue;
+        }
+        let name = names.get(s.name).ok_or(Error::NoExec)?;
+        let region = classify(&s, name);
+        if region == mem::COUNT || !s.is_alloc() || s.size == 0 {
+            continue;
+        }
+        let place = places.get_mut(index).ok_or(Error::NoExec)?;
+        place.region = region as u8;
+        if let Some(is_detached) = detached.as_mut() {
+            if is_detached(index) {
+                place.detached = true;
+                place.offset = usize::try_from(s.offset).map_err(|_| Error::NoExec)?;
+                continue;
+            }
+        }
+        let r = regions.get_mut(region).ok_or(Error::NoExec)?;
+        if r.desc.sh_type == SHT_NULL {
+            r.desc = s;
+            continue;
+        }
+        if (s.flags & BASIC_FLAGS) != (r.desc.flags & BASIC_FLAGS) {
+            log::error!("llext: section {} flags {:#x} differ from region {} flags {:#x}", index, s.flags, mem::NAMES.get(region).unwrap_or(&"?"), r.desc.flags);
+            return Err(Error::NoExec);
+        }
+        if matches!(region, mem::PREINIT | mem::INIT | mem::FINI) {
+            log::error!("llext: more than one {} array section", mem::NAMES.get(region).unwrap_or(&"?"));
+            return Err(Error::NoExec);
+        }
+        // Extend the region over both sections (gaps included, as Zephyr does).
+        let start = r.desc.offset.min(s.offset);
+        let end = r.desc.file_end().max(s.file_end());
+        let addr = r.desc.addr.min(s.addr);
+        let addr_end = r.desc.addr.saturating_add(r.desc.size).max(s.addr.saturating_add(s.size));
+        r.desc.offset = start;
+        r.desc.addr = addr;
+        r.desc.size = if s.sh_type == SHT_NOBITS { addr_end - addr } else { end - start };
+        r.desc.align = r.desc.alignment().max(s.alignment());
+    }
+
+    // Relocation targets.
+    for (_, s) in sections.iter() {
+        if s.sh_type == SHT_REL || s.sh_type == SHT_RELA {
+            if let Some(p) = places.get(s.info as usize).filter(|p| p.is_loaded() && !p.detached) {
+                if let Some(r) = regions.get_mut(usize::from(p.region)) {
+                    r.has_relocs = true;
+                }
+            }
+        }
+    }
+
+    match header.elf_type {
+        ElfType::Relocatable => plan_relocatable(sections, &mut regions, places)?,
+        ElfType::Shared => plan_shared(sections, &mut regions, places)?,
+    }
+    Ok(regions)
+}
+
+/// `ET_REL`: each region is a file range (Zephyr's pre-pad rule) unless another region's
+/// section lies inside that range, in which case it is packed.
+fn plan_relocatable(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
+    for index in 0..mem::COUNT {
+        let Some(r) = regions.get(index).copied() else { continue };
+        if r.desc.sh_type == SHT_NULL || r.desc.size == 0 {
+            continue;
+        }
+        let packed = index == mem::BSS && member_count(places, index) > 1 || intrudes(sections, places, index, &r.desc)?;
+        let plan = if packed { pack(sections, places, index, r)? } else { span(sections, places, index, r)? };
+        if let Some(slot) = regions.get_mut(index) {
+            *slot = plan;
+        }
+    }
+    Ok(())
+}
+
+fn member_count(places: &[SectionPlace], region: usize) -> usize {
+    places.iter().filter(|p| usize::from(p.region) == region && !p.detached).count()
+}
+
+/// True if a file-backed section of another region lies inside `desc`'s file range.
+fn intrudes(sections: &SectionTable, places: &[SectionPlace], region: usize, desc: &Section) -> Result<bool> {
+    if desc.sh_type == SHT_NOBITS {
+        return Ok(false);
+    }
+    for (index, s) in sections.iter() {
+        let Some(p) = places.get(index) else { continue };
+        let other = usize::from(p.region);
+        if !p.is_loaded() || p.detached || other == region || !s.has_file_bytes() {
+            continue;
+        }
+        // `.exported_sym` may sit among data: Zephyr tolerates that overlap, and the
+        // stale copy inside the data range is never used.
+        let export_pair = |a: usize, b: usize| a == mem::EXPORT && (b == mem::DATA || b == mem::RODATA);
+        if export_pair(region, other) || export_pair(other, region) {
+            continue;
+        }
+        if s.offset < desc.file_end() && s.file_end() > desc.offset {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A region that is one file range: pre-pad so the region's start has the alignment of
+/// its most aligned member; members keep their file distances.
+fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, mut r: RegionPlan) -> Result<RegionPlan> {
+    let align = r.desc.alignment();
+    let prepad = r.desc.offset & (align - 1);
+    r.desc.offset -= prepad;
+    r.desc.addr = r.desc.addr.saturating_sub(prepad);
+    r.desc.size = r.desc.size.checked_add(prepad).ok_or(Error::NoExec)?;
+    r.desc.info = u32::try_from(prepad).map_err(|_| Error::NoExec)?;
+    r.size = usize::try_from(r.desc.size).map_err(|_| Error::NoMem)?;
+    r.align = usize::try_from(align).map_err(|_| Error::NoMem)?;
+    r.packed = false;
+    for (index, s) in sections.iter() {
+        if let Some(p) = places.get_mut(index).filter(|p| usize::from(p.region) == region && !p.detached) {
+            p.offset = usize::try_from(s.offset - r.desc.offset).map_err(|_| Error::NoExec)?;
+        }
+    }
+    Ok(r)
+}
+
+/// A region whose members are placed one after another in file order, each at its own
+/// alignment.
+fn pack(sections: &SectionTable, places: &mut [SectionPlace], region: usize, mut r: RegionPlan) -> Result<RegionPlan> {
+    let mut size: u64 = 0;
+    let mut align: u64 = 1;
+    let mut first_offset = u64::MAX;
+    // Visit members in file order without allocating: repeatedly take the next offset.
+    let mut last: Option<(u64, usize)> = None;
+    loop {
+        let mut next: Option<(u64, usize, Section)> = None;
+        for (index, s) in sections.iter() {
+            let Some(p) = places.get(index) else { continue };
+            if usize::from(p.region) != region || p.detached {
+                continue;
+            }
+            let key = (s.offset, index);
+            if last.is_some_and(|l| key <= l) {
+                continue;
+            }
+            if next.as_ref().is_none_or(|n| key < (n.0, n.1)) {
+                next = Some((s.offset, index, s));
+            }
+        }
+        let Some((offset, index, s)) = next else { break };
+        last = Some((offset, index));
+        let a = s.alignment();
+        size = size.checked_add(a - 1).ok_or(Error::NoMem)? & !(a - 1);
+        if let Some(p) = places.get_mut(index) {
+            p.offset = usize::try_from(size).map_err(|_| Error::NoMem)?;
+        }
+        size = size.checked_add(s.size).ok_or(Error::NoMem)?;
+        align = align.max(a);
+        first_offset = first_offset.min(s.offset);
+    }
+    r.desc.offset = first_offset;
+    r.desc.size = size;
+    r.desc.align = align;
+    r.desc.info = 0;
+    r.size = usize::try_from(size).map_err(|_| Error::NoMem)?;
+    r.align = usize::try_from(align).map_err(|_| Error::NoMem)?;
+    r.packed = true;
+    Ok(r)
+}
+
+/// `ET_DYN`: every loaded allocatable section keeps its VMA distance to the others
+/// inside one image; regions are windows of that image.
+fn plan_shared(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
+    let (base, _, _) = image_extent(sections, places)?;
+    for index in 0..mem::COUNT {
+        let Some(r) = regions.get(index).copied() else { continue };
+        if r.desc.sh_type == SHT_NULL || r.desc.size == 0 {
+            continue;
+        }
+        let mut plan = r;
+        if !matches!(index, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) {
+            // A window of the image: extent by link-time address, no pre-pad.
+            let (mut lo, mut hi) = (u64::MAX, 0u64);
+            for (section_index, s) in sections.iter() {
+                if places.get(section_index).is_some_and(|p| usize::from(p.region) == index && !p.detached) {
+                    lo = lo.min(s.addr);
+                    hi = hi.max(s.addr.saturating_add(s.size));
+                }
+            }
+            plan.desc.addr = lo;
+            plan.desc.size = hi.saturating_sub(lo);
+            plan.desc.info = 0;
+        }
+        plan.size = usize::try_from(plan.desc.size).map_err(|_| Error::NoMem)?;
+        plan.align = usize::try_from(plan.desc.alignment()).map_err(|_| Error::NoMem)?;
+        plan.packed = false;
+        if let Some(slot) = regions.get_mut(index) {
+            *slot = plan;
+        }
+    }
+    for (index, s) in sections.iter() {
+        let Some(p) = places.get_mut(index) else { continue };
+        let region = usize::from(p.region);
+        if !p.is_loaded() || p.detached {
+            continue;
+        }
+        p.offset = if matches!(region, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) {
+            0
+        } else {
+            // Offset from the image base; `materialize_shared` makes it region-relative.
+            usize::try_from(s.addr - base).map_err(|_| Error::NoExec)?
+        };
+    }
+    Ok(())
+}
+
+/// Lowest VMA, size and alignment of the `ET_DYN` image over all loaded sections; they
+/// must not overlap.
+fn image_extent(sections: &SectionTable, places: &[SectionPlace]) -> Result<(u64, u64, u64)> {
+    let mut lo = u64::MAX;
+    let mut hi = 0u64;
+    let mut align = 1u64;
+    for (index, s) in sections.iter() {
+        let Some(p) = places.get(index) else { continue };
+        if !p.is_loaded() || p.detached || matches!(usize::from(p.region), mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) {
+            continue;
+        }
+        let end = s.addr.checked_add(s.size).ok_or(Error::NoExec)?;
+        for (other_index, o) in sections.iter() {
+            let Some(q) = places.get(other_index) else { continue };
+            if other_index <= index || !q.is_loaded() || q.detached || matches!(usize::from(q.region), mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) {
+                continue;
+            }
+            if o.addr < end && o.addr.saturating_add(o.size) > s.addr {
+                log::error!("llext: sections {} and {} overlap in memory", index, other_index);
+                return Err(Error::NoExec);
+            }
+        }
+        lo = lo.min(s.addr);
+        hi = hi.max(end);
+        align = align.max(s.alignment());
+    }
+    if lo == u64::MAX {
+        return Ok((0, 0, 1));
+    }
+    let base = lo & !(align - 1);
+    Ok((base, hi - base, align))
+}
+
+/// Memory of one region after materialisation.
+#[derive(Default)]
+pub struct RegionMem {
+    /// Write address of the region start (pre-pad included); null if empty.
+    pub write: *mut u8,
+    /// Run address of the region start.
+    pub run: u64,
+    /// Content bytes (`mem_size`): pre-pad + sections, excluding aux and rounding.
+    pub size: usize,
+    /// Bytes allocated on the heap for it (after MPU/MMU rounding); 0 if in place.
+    pub alloc_size: usize,
+    /// Owned heap memory, if the region was copied.
+    pub block: Option<HeapBlock>,
+    /// Write address of the aux area (GOT entries, veneers) after the content.
+    pub aux_write: *mut u8,
+    /// Run address of the aux area.
+    pub aux_run: u64,
+}
+
+/// Everything `materialize` needs besides the plan.
+pub struct MaterializeInput<'a> {
+    pub platform: &'static dyn Platform,
+    pub header: &'a Header,
+    pub sections: &'a SectionTable<'a>,
+    pub storage: Storage,
+    pub pre_located: bool,
+}
+
+/// Where the `ET_DYN` image lives, for VMA → run address translation.
+#[derive(Default)]
+pub struct Image {
+    pub block: Option<HeapBlock>,
+    pub vma_base: u64,
+    pub run_base: u64,
+    pub write_base: *mut u8,
+    pub size: usize,
+}
+
+/// Gives every non-empty region memory and fills it from the file. `done` lists regions
+/// already materialised (the string tables, which are needed earlier).
+pub fn materialize(
+    input: &MaterializeInput,
+    source: &mut dyn Source,
+    regions: &[RegionPlan; mem::COUNT],
+    places: &[SectionPlace],
+    mems: &mut [RegionMem; mem::COUNT],
+    only: &[usize],
+) -> Result<()> {
+    for &index in only {
+        let (Some(plan), Some(slot)) = (regions.get(index), mems.get_mut(index)) else { continue };
+        if plan.is_empty() || !slot.write.is_null() {
+            continue;
+        }
+        *slot = materialize_region(input, source, places, index, plan)?;
+    }
+    Ok(())
+}
+
+fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places: &[SectionPlace], index: usize, plan: &RegionPlan) -> Result<RegionMem> {
+    let alloc_region = plan.desc.is_alloc();
+    let (mut alloc_size, mut align) = (plan.size.checked_add(plan.aux).ok_or(Error::NoMem)?, plan.align.max(1));
+    if plan.aux != 0 {
+        // Aux entries hold pointers.
+        align = align.max(8);
+    }
+    if alloc_region {
+        (alloc_size, align) = input.platform.protection().shape(alloc_size, align).ok_or(Error::NoMem)?;
+    }
+
+    // In place: the loader buffer already holds the region, laid out as it must be.
+    let in_place_allowed = match input.storage {
+        Storage::Writable => true,
+        Storage::Persistent => !plan.desc.is_write() && !plan.has_relocs,
+        Storage::Temporary => false,
+    };
+    let file_backed = plan.desc.sh_type != SHT_NOBITS;
+    if (in_place_allowed || input.pre_located) && file_backed && !plan.packed && plan.aux == 0 {
+        if let Some(ptr) = source.peek(plan.desc.offset, plan.size) {
+            let run = if input.pre_located { Some(plan.desc.addr) } else { input.platform.run_address(ptr) };
+            let aligned = input.pre_located || (ptr as usize) % align == 0;
+            match run {
+                Some(run) if aligned => {
+                    return Ok(RegionMem { write: ptr, run, size: plan.size, alloc_size: 0, block: None, aux_write: core::ptr::null_mut(), aux_run: 0 });
+                }
+                _ => log::debug!("llext: region {} copied: buffer not usable in place", mem::NAMES.get(index).unwrap_or(&"?")),
+            }
+        }
+    }
+    if input.pre_located {
+        if !file_backed {
+            // The application placed the BSS at its link address.
+            return Ok(RegionMem { write: core::ptr::null_mut(), run: plan.desc.addr, size: plan.size, ..RegionMem::default() });
+        }
+        log::error!("llext: pre-located region {} is not in the loader buffer", mem::NAMES.get(index).unwrap_or(&"?"));
+        return Err(Error::Fault);
+    }
+
+    let kind = if plan.desc.is_exec() { MemKind::Text } else if alloc_region { MemKind::Data } else { MemKind::Meta };
+    let mut block = HeapBlock::zeroed(input.platform, kind, alloc_size, align)?;
+    let write = block.as_ptr();
+    let run = input.platform.run_address(write).ok_or(Error::Fault)?;
+    if file_backed {
+        let bytes = block.bytes_mut();
+        if plan.packed {
+            for (section_index, s) in input.sections.iter() {
+                let Some(p) = places.get(section_index) else { continue };
+                if usize::from(p.region) != index || p.detached || !s.has_file_bytes() {
+                    continue;
+                }
+                let dst = slice_at(bytes, p.offset, s.size)?;
+                source.read_at(s.offset, dst)?;
+            }
+        } else {
+            // Zero the pre-pad (the block is zeroed) and copy the file range after it.
+            let prepad = plan.desc.info as usize;
+            let len = plan.size.checked_sub(prepad).ok_or(Error::NoExec)?;
+            let dst = slice_at(bytes, prepad, len as u64)?;
+            source.read_at(plan.desc.offset + prepad as u64, dst)?;
+        }
+    }
+    let aux_write = write.wrapping_add(plan.size);
+    Ok(RegionMem { write, run, size: plan.size, alloc_size, block: Some(block), aux_write, aux_run: run + plan.size as u64 })
+}
+
+/// Materialises the `ET_DYN` image and points every allocatable region into it.
+pub fn materialize_shared(
+    input: &MaterializeInput,
+    source: &mut dyn Source,
+    regions: &[RegionPlan; mem::COUNT],
+    places: &mut [SectionPlace],
+    mems: &mut [RegionMem; mem::COUNT],
+) -> Result<Image> {
+    let (vma_base, size, align) = image_extent(input.sections, places)?;
+    if size == 0 {
+        return Ok(Image::default());
+    }
+    let size = usize::try_from(size).map_err(|_| Error::NoMem)?;
+    let align = usize::try_from(align).map_err(|_| Error::NoMem)?;
+    let (alloc_size, align) = input.platform.protection().shape(size, align).ok_or(Error::NoMem)?;
+    let mut block = HeapBlock::zeroed(input.platform, MemKind::Text, alloc_size, align)?;
+    let write_base = block.as_ptr();
+    let run_base = input.platform.run_address(write_base).ok_or(Error::Fault)?;
+    {
+        let bytes = block.bytes_mut();
+        for (index, s) in input.sections.iter() {
+            let Some(p) = places.get(index) else { continue };
+            let region = usize::from(p.region);
+            if !p.is_loaded() || p.detached || matches!(region, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) || !s.has_file_bytes() {
+                continue;
+            }
+            source.read_at(s.offset, slice_at(bytes, p.offset, s.size)?)?;
+        }
+    }
+    for index in 0..mem::COUNT {
+        let (Some(plan), Some(slot)) = (regions.get(index), mems.get_mut(index)) else { continue };
+        if plan.is_empty() || matches!(index, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) {
+            continue;
+        }
+        let offset = usize::try_from(plan.desc.addr - vma_base).map_err(|_| Error::NoExec)?;
+        *slot = RegionMem {
+            write: write_base.wrapping_add(offset),
+            run: run_base + offset as u64,
+            size: plan.size,
+            alloc_size: 0,
+            block: None,
+            aux_write: core::ptr::null_mut(),
+            aux_run: 0,
+        };
+    }
+    // Section offsets become region-relative.
+    for p in places.iter_mut() {
+        let region = usize::from(p.region);
+        if !p.is_loaded() || p.detached || matches!(region, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) {
+            continue;
+        }
+        let start = regions.get(region).map_or(0, |r| r.desc.addr - vma_base) as usize;
+        p.offset = p.offset.checked_sub(start).ok_or(Error::NoExec)?;
+    }
+    let image_size = block.size();
+    Ok(Image { block: Some(block), vma_base, run_base, write_base, size: image_size })
+}
+
+/// `len` bytes of `bytes` at `offset`, or `NoExec` if they do not fit.
+pub fn slice_at(bytes: &mut [u8], offset: usize, len: u64) -> Result<&mut [u8]> {
+    let len = usize::try_from(len).map_err(|_| Error::NoExec)?;
+    let end = offset.checked_add(len).ok_or(Error::NoExec)?;
+    bytes.get_mut(offset..end).ok_or(Error::NoExec)
+}
+
+/// A zeroed section map for `shnum` sections.
+pub fn new_places(platform: &'static dyn Platform, shnum: usize) -> Result<HeapArray<SectionPlace>> {
+    HeapArray::zeroed(platform, MemKind::Meta, shnum)
+}

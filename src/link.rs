@@ -1,0 +1,416 @@
+//! Link: walks the relocation sections, resolves each symbol (the extension's own
+//! sections, the base image, other loaded extensions) and hands the result to the
+//! architecture's relocator. Also reserves and fills the GOT entries and branch
+//! veneers relocators ask for.
+
+use crate::arch::{self, Arch, Aux, AuxNeed, Image as ArchImage, Place, Reloc, SymbolKind, Target, VeneerKind};
+use crate::elf::{
+    decode_rel, ElfType, Header, RelEntry, SectionTable, StringTable, SymbolTable, SHN_ABS,
+    SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, SHT_RELA, STB_WEAK,
+};
+use crate::error::{Error, Result};
+use crate::layout::{mem, Image, RegionMem, SectionPlace};
+use crate::platform::{HeapArray, MemKind, Platform};
+use crate::source::Source;
+
+/// Finds what an extension's undefined symbols refer to.
+pub trait Resolver {
+    /// Run address of undefined symbol `name` — `slid` is its `st_value`, which holds
+    /// the symbol's SLID in SLID-linked extensions — in the base image or another
+    /// loaded extension (which then becomes a dependency).
+    fn resolve(&mut self, name: &[u8], slid: u64) -> Option<u64>;
+}
+
+/// Name of the linker-defined GOT symbol that PIC code references.
+const GOT_SYMBOL: &[u8] = b"_GLOBAL_OFFSET_TABLE_";
+
+/// Everything the link stage reads.
+pub struct LinkInput<'a> {
+    pub platform: &'static dyn Platform,
+    pub header: &'a Header,
+    pub sections: &'a SectionTable<'a>,
+    pub places: &'a [SectionPlace],
+    pub mems: &'a [RegionMem; mem::COUNT],
+    pub image: &'a Image,
+    pub symtab_index: usize,
+    pub symbols: SymbolTable<'a>,
+    pub strings: StringTable<'a>,
+}
+
+/// GOT entries and veneers the relocations may need, counted before memory is laid out.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AuxPlan {
+    pub got_entries: usize,
+    pub veneers: usize,
+}
+
+impl AuxPlan {
+    /// Bytes after a region of `content` bytes: padding to 8, the GOT, the veneers.
+    pub fn bytes(&self, arch: Arch, content: usize) -> Option<usize> {
+        if self.got_entries == 0 && self.veneers == 0 {
+            return Some(0);
+        }
+        let pad = aux_padding(content);
+        let got = self.got_entries.checked_mul(arch.pointer_size())?;
+        let veneers = self.veneers.checked_mul(veneer_slot(arch))?;
+        pad.checked_add(got)?.checked_add(veneers)
+    }
+}
+
+/// Bytes from the end of the region content to the 8-aligned aux area.
+pub fn aux_padding(content: usize) -> usize {
+    content.wrapping_neg() & 7
+}
+
+/// Bytes reserved per veneer on `arch`.
+fn veneer_slot(arch: Arch) -> usize {
+    match arch {
+        Arch::X86_64 => VeneerKind::X86_64.size(),
+        _ => VeneerKind::Thumb.size(),
+    }
+}
+
+/// Per-symbol flags of the aux scan.
+const NEEDS_GOT: u8 = 1;
+const NEEDS_VENEER: u8 = 2;
+
+/// Which relocation sections apply, and where their `r_offset` points.
+#[derive(Clone, Copy)]
+enum RelTarget {
+    /// `ET_REL`: offsets inside section `index`.
+    Section(usize),
+    /// `ET_DYN` dynamic relocations: link-time addresses inside the image.
+    Image,
+}
+
+fn rel_target(input: &LinkInput, index: usize) -> Option<RelTarget> {
+    let s = input.sections.get(index)?;
+    if s.sh_type != crate::elf::SHT_REL && s.sh_type != SHT_RELA {
+        return None;
+    }
+    match input.header.elf_type {
+        ElfType::Relocatable => {
+            let target = s.info as usize;
+            let loaded = input.places.get(target).is_some_and(|p| p.is_loaded());
+            let is_table = input.places.get(target).is_some_and(|p| matches!(usize::from(p.region), mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB));
+            if !loaded || is_table || s.link as usize != input.symtab_index {
+                log::debug!("llext: relocation section {} skipped (target {} not loaded)", index, target);
+                return None;
+            }
+            Some(RelTarget::Section(target))
+        }
+        // Only relocations against the dynamic symbol table are load-time work; any
+        // others (--emit-relocs) were already applied by the static linker.
+        ElfType::Shared => (s.link as usize == input.symtab_index).then_some(RelTarget::Image),
+    }
+}
+
+/// Calls `f` for every entry of relocation section `index`. Entries are read in
+/// batches through a small stack buffer (works for every loader, bounded stack); `f`
+/// gets the source back so it may read or peek too.
+fn for_each_rel(
+    input: &LinkInput,
+    source: &mut dyn Source,
+    index: usize,
+    mut f: impl FnMut(&mut dyn Source, RelEntry) -> Result<()>,
+) -> Result<()> {
+    let s = input.sections.at(index)?;
+    let rela = s.sh_type == SHT_RELA;
+    let size = input.header.class.rel_size(rela);
+    let count = usize::try_from(s.size / size as u64).map_err(|_| Error::NoExec)?;
+    const BATCH: usize = 16;
+    let mut buf = [0u8; 24 * BATCH];
+    let mut done = 0usize;
+    while done < count {
+        let n = (count - done).min(BATCH);
+        let bytes = buf.get_mut(..n * size).ok_or(Error::NoExec)?;
+        source.read_at(s.offset + (done * size) as u64, bytes)?;
+        for chunk in bytes.chunks_exact(size) {
+            f(source, decode_rel(input.header.class, rela, chunk).ok_or(Error::NoExec)?)?;
+        }
+        done += n;
+    }
+    Ok(())
+}
+
+/// Counts the GOT entries and veneers the relocations may ask for.
+pub fn plan_aux(input: &LinkInput, source: &mut dyn Source) -> Result<AuxPlan> {
+    let arch = input.header.arch;
+    let mut flags: Option<HeapArray<u8>> = None;
+    let mut plan = AuxPlan::default();
+    for index in 0..input.sections.len() {
+        if rel_target(input, index).is_none() {
+            continue;
+        }
+        for_each_rel(input, source, index, |_, rel| {
+            let need = arch::aux_need(arch, rel.r_type);
+            let bit = match need {
+                AuxNeed::None => return Ok(()),
+                AuxNeed::GotEntry => NEEDS_GOT,
+                AuxNeed::Veneer(_) => {
+                    // Branches inside the extension stay in range; only imports may not.
+                    let sym = input.symbols.get(rel.sym as usize).ok_or(Error::NoExec)?;
+                    if rel.sym == 0 || sym.shndx != SHN_UNDEF {
+                        return Ok(());
+                    }
+                    NEEDS_VENEER
+                }
+            };
+            if flags.is_none() {
+                flags = Some(HeapArray::zeroed(input.platform, MemKind::Meta, input.symbols.len().max(1))?);
+            }
+            let slot = flags.as_mut().and_then(|f| f.as_mut_slice().get_mut(rel.sym as usize)).ok_or(Error::NoExec)?;
+            if *slot & bit == 0 {
+                *slot |= bit;
+                if bit == NEEDS_GOT {
+                    plan.got_entries += 1;
+                } else {
+                    plan.veneers += 1;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(plan)
+}
+
+/// The aux area after the text: GOT entries first, then veneers.
+struct AuxArea<'a> {
+    arch: Arch,
+    bytes: &'a mut [u8],
+    run: u64,
+    got_cap: usize,
+    got_used: usize,
+    veneer_used: usize,
+    veneer_cap: usize,
+    /// Per symbol: 1 + GOT slot, or 0.
+    got_slot: Option<HeapArray<u32>>,
+    /// Per symbol: 1 + veneer slot, or 0.
+    veneer_slot: Option<HeapArray<u32>>,
+}
+
+impl AuxArea<'_> {
+    fn slot(map: &mut Option<HeapArray<u32>>, key: u32) -> Result<&mut u32> {
+        map.as_mut().and_then(|m| m.as_mut_slice().get_mut(key as usize)).ok_or_else(|| {
+            log::error!("llext: no GOT/veneer space was reserved for symbol {}", key);
+            Error::NoExec
+        })
+    }
+}
+
+impl Aux for AuxArea<'_> {
+    fn got_entry(&mut self, key: u32, value: u64) -> Result<u64> {
+        let size = self.arch.pointer_size();
+        let slot = Self::slot(&mut self.got_slot, key)?;
+        let index = if *slot != 0 {
+            (*slot - 1) as usize
+        } else {
+            if self.got_used >= self.got_cap {
+                return Err(Error::NoExec);
+            }
+            self.got_used += 1;
+            *slot = u32::try_from(self.got_used).map_err(|_| Error::NoExec)?;
+            self.got_used - 1
+        };
+        let offset = index * size;
+        match size {
+            8 => arch::write_u64(self.bytes, offset, value)?,
+            _ => arch::write_u32(self.bytes, offset, value as u32)?,
+        }
+        Ok(self.run + offset as u64)
+    }
+
+    fn veneer(&mut self, key: u32, target: u64, kind: VeneerKind) -> Result<u64> {
+        let slot_size = veneer_slot(self.arch);
+        let slot = Self::slot(&mut self.veneer_slot, key)?;
+        let index = if *slot != 0 {
+            (*slot - 1) as usize
+        } else {
+            if self.veneer_used >= self.veneer_cap {
+                return Err(Error::NoExec);
+            }
+            self.veneer_used += 1;
+            *slot = u32::try_from(self.veneer_used).map_err(|_| Error::NoExec)?;
+            self.veneer_used - 1
+        };
+        let offset = self.got_cap * self.arch.pointer_size() + index * slot_size;
+        let address = self.run + offset as u64;
+        let bytes = self.bytes.get_mut(offset..offset + kind.size()).ok_or(Error::NoExec)?;
+        arch::write_veneer(kind, bytes, address, target)?;
+        Ok(address)
+    }
+}
+
+/// Write and run address of section `index`'s bytes, and its length.
+fn section_memory(input: &LinkInput, source: &mut dyn Source, index: usize) -> Result<(*mut u8, u64, usize)> {
+    let s = input.sections.at(index)?;
+    let p = input.places.get(index).ok_or(Error::NoExec)?;
+    let len = usize::try_from(s.size).map_err(|_| Error::NoExec)?;
+    if p.detached {
+        let ptr = source.peek(s.offset, len).ok_or(Error::NotSup)?;
+        let run = input.platform.run_address(ptr).ok_or(Error::Fault)?;
+        return Ok((ptr, run, len));
+    }
+    let m = input.mems.get(usize::from(p.region)).ok_or(Error::NoExec)?;
+    if m.write.is_null() && s.has_file_bytes() {
+        return Err(Error::NoExec);
+    }
+    Ok((m.write.wrapping_add(p.offset), m.run.wrapping_add(p.offset as u64), len))
+}
+
+/// Run address of a symbol defined in the extension.
+fn defined_address(input: &LinkInput, source: &mut dyn Source, shndx: usize, value: u64) -> Result<u64> {
+    match input.header.elf_type {
+        ElfType::Relocatable => {
+            if !input.places.get(shndx).is_some_and(|p| p.is_loaded()) {
+                log::error!("llext: symbol refers to section {}, which is not loaded", shndx);
+                return Err(Error::NoExec);
+            }
+            let (_, run, _) = section_memory(input, source, shndx)?;
+            Ok(run.wrapping_add(value))
+        }
+        ElfType::Shared => {
+            let image = input.image;
+            let offset = value.checked_sub(image.vma_base).filter(|&o| o <= image.size as u64).ok_or_else(|| {
+                log::error!("llext: symbol address {:#x} outside the image", value);
+                Error::NoExec
+            })?;
+            Ok(image.run_base + offset)
+        }
+    }
+}
+
+/// Resolves symbol `index` of the extension's symbol table.
+pub fn resolve_symbol(input: &LinkInput, source: &mut dyn Source, resolver: &mut dyn Resolver, got_base: u64, index: u32) -> Result<Target> {
+    if index == 0 {
+        return Ok(Target { value: 0, kind: SymbolKind::None, key: 0 });
+    }
+    let sym = input.symbols.get(index as usize).ok_or_else(|| {
+        log::error!("llext: relocation refers to symbol {} past the table", index);
+        Error::NoExec
+    })?;
+    let local = |value| Target { value, kind: SymbolKind::Local, key: index };
+    match sym.shndx {
+        SHN_UNDEF => {
+            let name = input.strings.get(sym.name).ok_or(Error::NoExec)?;
+            if name == GOT_SYMBOL {
+                return Ok(local(got_base));
+            }
+            if let Some(value) = resolver.resolve(name, sym.value) {
+                return Ok(Target { value, kind: SymbolKind::Absolute, key: index });
+            }
+            if sym.binding() == STB_WEAK {
+                return Ok(Target { value: 0, kind: SymbolKind::UndefinedWeak, key: index });
+            }
+            log::error!("llext: undefined symbol {} has no export", Printable(name));
+            if name.starts_with(b"__device_") {
+                log::warn!("llext: (device objects are exported only with CONFIG_LLEXT_EXPORT_DEVICES)");
+            }
+            Err(Error::NoData)
+        }
+        SHN_ABS => Ok(Target { value: sym.value, kind: SymbolKind::Absolute, key: index }),
+        SHN_COMMON => {
+            log::error!("llext: common symbol {} (build extensions with -fno-common)", index);
+            Err(Error::NoExec)
+        }
+        shndx if shndx >= SHN_LORESERVE || usize::from(shndx) >= input.sections.len() => {
+            log::error!("llext: symbol {} has invalid section index {:#x}", index, shndx);
+            Err(Error::NoExec)
+        }
+        shndx => defined_address(input, source, usize::from(shndx), sym.value).map(local),
+    }
+}
+
+/// Applies every relocation. Errors are logged per relocation; the first is returned
+/// after all were tried (as Zephyr does, so one load shows every problem).
+pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut dyn Resolver, aux_plan: &AuxPlan) -> Result<()> {
+    let arch = input.header.arch;
+    let text = input.mems.get(mem::TEXT).ok_or(Error::NoExec)?;
+    let aux_bytes = aux_plan.bytes(arch, text.size).ok_or(Error::NoMem)?;
+    let aux_len = aux_bytes.saturating_sub(aux_padding(text.size));
+    let aux_slice: &mut [u8] = if aux_len == 0 || text.aux_write.is_null() {
+        &mut []
+    } else {
+        // SAFETY: memory write area: the aux bytes reserved after the text content in
+        // the text region's own heap block; nothing else refers to them.
+        unsafe { core::slice::from_raw_parts_mut(text.aux_write, aux_len) }
+    };
+    if aux_len != 0 && aux_slice.is_empty() {
+        return Err(Error::NoExec);
+    }
+    let per_symbol = |n: usize| -> Result<Option<HeapArray<u32>>> {
+        if n == 0 {
+            Ok(None)
+        } else {
+            HeapArray::zeroed(input.platform, MemKind::Meta, input.symbols.len().max(1)).map(Some)
+        }
+    };
+    let mut aux = AuxArea {
+        arch,
+        bytes: aux_slice,
+        run: text.aux_run,
+        got_cap: aux_plan.got_entries,
+        got_used: 0,
+        veneer_used: 0,
+        veneer_cap: aux_plan.veneers,
+        got_slot: per_symbol(aux_plan.got_entries)?,
+        veneer_slot: per_symbol(aux_plan.veneers)?,
+    };
+    let image = ArchImage {
+        load_bias: input.image.run_base.wrapping_sub(input.image.vma_base),
+        got_base: text.aux_run,
+    };
+
+    let mut first_error = None;
+    for index in 0..input.sections.len() {
+        let Some(target) = rel_target(input, index) else { continue };
+        let (write, run, len) = match target {
+            RelTarget::Section(t) => section_memory(input, source, t)?,
+            RelTarget::Image => (input.image.write_base, input.image.run_base, input.image.size),
+        };
+        if write.is_null() {
+            continue;
+        }
+        let in_image = matches!(target, RelTarget::Image);
+        let result = for_each_rel(input, source, index, |source, rel| {
+            let outcome = (|| {
+                let target = resolve_symbol(input, source, resolver, image.got_base, rel.sym)?;
+                // ET_REL: `r_offset` is a section offset; ET_DYN: a link-time address.
+                let offset = if in_image { rel.offset.checked_sub(input.image.vma_base) } else { Some(rel.offset) };
+                let offset = offset.and_then(|o| usize::try_from(o).ok()).ok_or(Error::NoExec)?;
+                // SAFETY: memory write: `write..write+len` is the target section's
+                // memory (its region, the ET_DYN image or, for a detached section, the
+                // loader buffer); the relocator bounds every access to it, and no
+                // other reference to these bytes is alive during the call.
+                let bytes = unsafe { core::slice::from_raw_parts_mut(write, len) };
+                let place = Place { bytes, offset, address: run.wrapping_add(offset as u64) };
+                arch::relocate(arch, &Reloc { r_type: rel.r_type, addend: rel.addend }, place, &target, &image, &mut aux)
+            })();
+            if let Err(e) = outcome {
+                log::error!("llext: relocation type {} at {:#x} (section {}) failed: {}", rel.r_type, rel.offset, index, e);
+                first_error.get_or_insert(e);
+            }
+            Ok(())
+        });
+        // Reading the entries failed: nothing more can be done for this section.
+        if let Err(e) = result {
+            first_error.get_or_insert(e);
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Formats symbol names (bytes) in logs without allocating.
+pub struct Printable<'a>(pub &'a [u8]);
+
+impl core::fmt::Display for Printable<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match core::str::from_utf8(self.0) {
+            Ok(s) => f.write_str(s),
+            Err(_) => f.write_str("<non-utf8>"),
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! The load pipeline, top to bottom: parse (validated views) → layout (regions) → link
+//! (symbols, relocations) → exports. Produces a [`Loaded`] extension; every allocation
+//! is owned by it (or by a guard on the way), so a failed load frees everything.
+
+use crate::arch::Arch;
+use crate::elf::{Class, Header, SectionTable, StringTable, SymbolTable, MAX_HEADER_SIZE, STB_GLOBAL, STT_FUNC, STT_OBJECT};
+use crate::error::{Error, Result};
+use crate::ffi::types::llext_symbol;
+use crate::layout::{self, mem, Image, MaterializeInput, PlanInput, RegionMem, RegionPlan, SectionPlace};
+use crate::link::{self, LinkInput, Resolver};
+use crate::platform::{Access, HeapArray, HeapBlock, MemKind, Platform};
+use crate::source::{Source, Storage};
+use crate::symbols::sort_exports;
+
+/// Options of one load (`struct llext_load_param`, plus build-time choices).
+#[derive(Clone, Copy, Debug)]
+pub struct LoadParams {
+    /// Apply relocations (`relocate_local`).
+    pub relocate_local: bool,
+    /// Use the file's link-time addresses; the application placed it (`pre_located`).
+    pub pre_located: bool,
+    /// Keep the section map for the inspection API (`keep_section_info`).
+    pub keep_section_info: bool,
+    /// Export every global function and object, not just `.exported_sym`
+    /// (`CONFIG_LLEXT_IMPORT_ALL_GLOBALS`).
+    pub export_all_globals: bool,
+}
+
+impl Default for LoadParams {
+    /// `LLEXT_LOAD_PARAM_DEFAULT`.
+    fn default() -> Self {
+        LoadParams { relocate_local: true, pre_located: false, keep_section_info: false, export_all_globals: cfg!(feature = "import-all-globals") }
+    }
+}
+
+/// What C callbacks may look at while a load is under way.
+pub struct EarlyView {
+    /// Section headers in the file's native layout.
+    pub section_headers: *const u8,
+    pub section_count: usize,
+    /// The section-name table region.
+    pub shstrtab: *const u8,
+    pub shstrtab_size: usize,
+    /// Its region descriptor (`ldr->sects[LLEXT_MEM_SHSTRTAB]`): offset and size include
+    /// the pre-pad, `info` holds its length.
+    pub shstrtab_desc: crate::elf::Section,
+}
+
+/// Callbacks into the caller during a load.
+pub trait LoadHooks {
+    /// Section headers and names are available (before `is_detached` is first asked).
+    fn sections_ready(&mut self, _view: &EarlyView) {}
+    /// `section_detached`: keep section `index` (raw header `header`) out of the regions.
+    fn is_detached(&mut self, _index: usize, _header: &[u8]) -> bool {
+        false
+    }
+}
+
+/// No callbacks.
+pub struct NoHooks;
+impl LoadHooks for NoHooks {}
+
+/// Section header table memory: in the loader buffer, or copied.
+pub struct HeaderTable {
+    pub ptr: *const u8,
+    pub len: usize,
+    pub block: Option<HeapBlock>,
+}
+
+impl HeaderTable {
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: `ptr..ptr+len` is either this table's own heap block or a loader
+        // buffer whose storage type promises it outlives the extension.
+        unsafe { core::slice::from_raw_parts(self.ptr, self.len) }
+    }
+}
+
+/// A loaded and linked extension.
+pub struct Loaded {
+    pub header: Header,
+    /// The ELF header bytes as in the file.
+    pub header_raw: [u8; MAX_HEADER_SIZE],
+    pub section_headers: HeaderTable,
+    pub regions: [RegionPlan; mem::COUNT],
+    pub mems: [RegionMem; mem::COUNT],
+    pub places: Option<HeapArray<SectionPlace>>,
+    pub image: Image,
+    pub exports: Option<HeapArray<llext_symbol>>,
+    /// Heap bytes accounted to this extension (`alloc_size`).
+    pub alloc_size: usize,
+}
+
+impl Loaded {
+    pub fn sections(&self) -> SectionTable<'_> {
+        SectionTable::new(self.section_headers.bytes(), self.header.class)
+    }
+
+    /// Bytes of region `index` after its pre-pad: `(write, run, len)`.
+    pub fn region_content(&self, index: usize) -> Option<(*mut u8, u64, usize)> {
+        let m = self.mems.get(index)?;
+        let prepad = self.regions.get(index)?.desc.info as usize;
+        if m.size <= prepad {
+            return None;
+        }
+        Some((m.write.wrapping_add(prepad), m.run + prepad as u64, m.size - prepad))
+    }
+
+    /// Exported symbols, sorted by name.
+    pub fn exports(&self) -> &[llext_symbol] {
+        self.exports.as_ref().map_or(&[], |e| e.as_slice())
+    }
+
+    /// Regions holding the init (`.preinit_array` then `.init_array`) or fini table.
+    fn fn_regions(is_init: bool) -> &'static [usize] {
+        if is_init {
+            &[mem::PREINIT, mem::INIT]
+        } else {
+            &[mem::FINI]
+        }
+    }
+
+    /// Number of init or fini functions.
+    pub fn fn_count(&self, is_init: bool) -> usize {
+        let ptr = self.header.class.pointer_size();
+        Self::fn_regions(is_init).iter().filter_map(|&r| self.region_content(r)).map(|(_, _, len)| len / ptr).sum()
+    }
+
+    /// Run address of init or fini function `index`, checked to lie inside the text
+    /// (`Fault` otherwise, as Zephyr's `llext_get_fn_table`).
+    pub fn fn_entry(&self, is_init: bool, index: usize) -> Result<u64> {
+        let ptr = self.header.class.pointer_size();
+        let mut skip = index;
+        for &r in Self::fn_regions(is_init) {
+            let Some((write, _, len)) = self.region_content(r) else { continue };
+            let count = len / ptr;
+            if skip >= count {
+                skip -= count;
+                continue;
+            }
+            // SAFETY: region content owned by (or lent to) this extension.
+            let bytes = unsafe { core::slice::from_raw_parts(write, len) };
+            let entry = bytes.get(skip * ptr..(skip + 1) * ptr).ok_or(Error::Inval)?;
+            let mut word = [0u8; 8];
+            word.get_mut(..ptr).ok_or(Error::Inval)?.copy_from_slice(entry);
+            let f = u64::from_le_bytes(word);
+            let text = self.mems.get(mem::TEXT).ok_or(Error::Fault)?;
+            if f < text.run || f >= text.run + text.size as u64 {
+                log::error!("llext: {} function {} ({:#x}) outside text", if is_init { "bringup" } else { "teardown" }, index, f);
+                return Err(Error::Fault);
+            }
+            return Ok(f);
+        }
+        Err(Error::Inval)
+    }
+}
+
+/// Loads the ELF file behind `source` for `arch`. The caller must hold the registry
+/// lock when `resolver` looks at other extensions.
+pub fn load(
+    platform: &'static dyn Platform,
+    arch: Arch,
+    source: &mut dyn Source,
+    params: &LoadParams,
+    resolver: &mut dyn Resolver,
+    hooks: &mut dyn LoadHooks,
+) -> Result<Loaded> {
+    source.prepare()?;
+    let result = load_prepared(platform, arch, source, params, resolver, hooks);
+    source.finalize();
+    result
+}
+
+fn load_prepared(
+    platform: &'static dyn Platform,
+    arch: Arch,
+    source: &mut dyn Source,
+    params: &LoadParams,
+    resolver: &mut dyn Resolver,
+    hooks: &mut dyn LoadHooks,
+) -> Result<Loaded> {
+    // Parse.
+    let (header, header_raw) = Header::read(source, arch)?;
+    let table_len = header.shnum * header.class.section_header_size();
+    let section_headers = read_header_table(platform, source, &header, table_len)?;
+    let mut alloc_size = 0usize;
+    {
+        let sections = SectionTable::new(section_headers.bytes(), header.class);
+        let mut scratch = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum)?;
+        sections.validate(&header, source.len(), scratch.as_mut_slice())?;
+    }
+    let sections = SectionTable::new(section_headers.bytes(), header.class);
+    let tables = layout::find_tables(&header, &sections)?;
+    let mut places = layout::new_places(platform, header.shnum)?;
+
+    let storage = source.storage();
+    let mat = MaterializeInput { platform, header: &header, sections: &sections, storage, pre_located: params.pre_located };
+    let mut mems: [RegionMem; mem::COUNT] = Default::default();
+
+    // Section names first: C callbacks (section_detached) may look sections up by name.
+    let shstrtab_plan = single_section_plan(&sections, tables.shstrtab)?;
+    let mut early = [RegionPlan::default(); mem::COUNT];
+    if let Some(slot) = early.get_mut(mem::SHSTRTAB) {
+        *slot = shstrtab_plan;
+    }
+    layout::materialize(&mat, source, &early, places.as_slice(), &mut mems, &[mem::SHSTRTAB])?;
+    let (shstrtab_ptr, shstrtab_size) = mems.get(mem::SHSTRTAB).map(|m| (m.write.cast_const(), m.size)).ok_or(Error::NoExec)?;
+    hooks.sections_ready(&EarlyView { section_headers: section_headers.ptr, section_count: header.shnum, shstrtab: shstrtab_ptr, shstrtab_size, shstrtab_desc: shstrtab_plan.desc });
+    // SAFETY: the name table region was just materialised and lives in `mems`.
+    let names = StringTable::new(unsafe { core::slice::from_raw_parts(shstrtab_ptr, shstrtab_size) });
+
+    // Layout.
+    let section_size = header.class.section_header_size();
+    let raw_headers = section_headers.bytes();
+    let mut detached = |index: usize| {
+        let start = index * section_size;
+        raw_headers.get(start..start + section_size).is_some_and(|raw| hooks.is_detached(index, raw))
+    };
+    let mut regions = layout::plan(
+        PlanInput { header: &header, sections: &sections, names, tables, detached: Some(&mut detached) },
+        places.as_mut_slice(),
+    )?;
+    layout::materialize(&mat, source, &regions, places.as_slice(), &mut mems, &[mem::SYMTAB, mem::STRTAB])?;
+    let symbols = region_bytes(&mems, mem::SYMTAB)?;
+    let strings = match regions.get(mem::STRTAB).is_some_and(|r| !r.is_empty()) {
+        true => region_bytes(&mems, mem::STRTAB)?,
+        false => region_bytes(&mems, mem::SHSTRTAB)?, // one table serves both
+    };
+    let symbols = SymbolTable::new(skip_prepad(symbols, &regions, mem::SYMTAB), header.class);
+    let strings = StringTable::new(skip_prepad(strings, &regions, mem::STRTAB));
+
+    // GOT entries and veneers go after the text.
+    let image = Image::default();
+    let aux_plan = {
+        let input = LinkInput { platform, header: &header, sections: &sections, places: places.as_slice(), mems: &mems, image: &image, symtab_index: tables.symtab, symbols, strings };
+        link::plan_aux(&input, source)?
+    };
+    if let Some(text) = regions.get_mut(mem::TEXT) {
+        text.aux = aux_plan.bytes(arch, text.size).ok_or(Error::NoMem)?;
+        if text.aux != 0 && text.is_empty() {
+            log::error!("llext: GOT entries or veneers needed but there is no text region");
+            return Err(Error::NoExec);
+        }
+    }
+    let image = match header.elf_type {
+        crate::elf::ElfType::Relocatable => {
+            let rest: [usize; 8] = [mem::TEXT, mem::DATA, mem::RODATA, mem::BSS, mem::EXPORT, mem::PREINIT, mem::INIT, mem::FINI];
+            layout::materialize(&mat, source, &regions, places.as_slice(), &mut mems, &rest)?;
+            Image::default()
+        }
+        crate::elf::ElfType::Shared => layout::materialize_shared(&mat, source, &regions, places.as_mut_slice(), &mut mems)?,
+    };
+    alloc_size += mems.iter().map(|m| m.alloc_size).sum::<usize>() + image.block.as_ref().map_or(0, |b| b.size());
+
+    // Link.
+    let input = LinkInput { platform, header: &header, sections: &sections, places: places.as_slice(), mems: &mems, image: &image, symtab_index: tables.symtab, symbols, strings };
+    if params.relocate_local {
+        link::relocate_all(&input, source, resolver, &aux_plan)?;
+    }
+    for (index, m) in mems.iter().enumerate() {
+        if !m.write.is_null() && m.size != 0 {
+            let extra = if index == mem::TEXT { regions.get(index).map_or(0, |r| r.aux) } else { 0 };
+            platform.sync_caches(m.write, m.size + extra, index == mem::TEXT);
+        }
+    }
+
+    // Exports.
+    let exports = if params.export_all_globals {
+        export_globals(&input, source, &mems, &regions)?
+    } else {
+        export_table(platform, &header, &mems, &regions)?
+    };
+    alloc_size += exports.as_ref().map_or(0, |e| e.heap_size());
+
+    // Memory protection of what we allocated (MMU targets; in-place regions are left
+    // alone: their pages belong to the application's buffer).
+    if !params.pre_located {
+        for (index, access) in [(mem::TEXT, Access::ReadExec), (mem::RODATA, Access::ReadOnly)] {
+            if let Some(m) = mems.get(index).filter(|m| m.block.is_some()) {
+                platform.set_access(m.write, m.alloc_size, access);
+            }
+        }
+    }
+
+    drop(input);
+    let regions_out = regions;
+    // The section map stays only for the inspection API (Zephyr frees it otherwise).
+    let places = if params.keep_section_info {
+        alloc_size += places.heap_size();
+        Some(places)
+    } else {
+        None
+    };
+    Ok(Loaded { header, header_raw, section_headers, regions: regions_out, mems, places, image, exports, alloc_size })
+}
+
+/// Section header table: in place when the buffer outlives the load and is aligned for
+/// C's `elf_shdr_t` access, copied otherwise.
+fn read_header_table(platform: &'static dyn Platform, source: &mut dyn Source, header: &Header, len: usize) -> Result<HeaderTable> {
+    let align = header.class.pointer_size();
+    if source.storage() != Storage::Temporary {
+        if let Some(ptr) = source.peek(header.shoff, len) {
+            if (ptr as usize) % align == 0 {
+                return Ok(HeaderTable { ptr, len, block: None });
+            }
+        }
+    }
+    let mut block = HeapBlock::zeroed(platform, MemKind::Meta, len, align)?;
+    source.read_at(header.shoff, block.bytes_mut())?;
+    Ok(HeaderTable { ptr: block.as_ptr(), len, block: Some(block) })
+}
+
+/// A region plan for one section on its own (the name table, needed before layout).
+fn single_section_plan(sections: &SectionTable, index: usize) -> Result<RegionPlan> {
+    let s = sections.at(index)?;
+    let align = s.alignment();
+    let prepad = s.offset & (align - 1);
+    let mut desc = s;
+    desc.offset -= prepad;
+    desc.size += prepad;
+    desc.info = u32::try_from(prepad).map_err(|_| Error::NoExec)?;
+    Ok(RegionPlan { desc, packed: false, size: usize::try_from(desc.size).map_err(|_| Error::NoMem)?, align: usize::try_from(align).map_err(|_| Error::NoMem)?, has_relocs: false, aux: 0 })
+}
+
+fn region_bytes<'a>(mems: &[RegionMem; mem::COUNT], index: usize) -> Result<&'a [u8]> {
+    let m = mems.get(index).ok_or(Error::NoExec)?;
+    if m.write.is_null() {
+        return Err(Error::NoExec);
+    }
+    // SAFETY: the region's memory is owned by its `RegionMem` (heap block) or lent by
+    // the loader buffer for the extension's lifetime; it outlives the load.
+    Ok(unsafe { core::slice::from_raw_parts(m.write, m.size) })
+}
+
+fn skip_prepad<'a>(bytes: &'a [u8], regions: &[RegionPlan; mem::COUNT], index: usize) -> &'a [u8] {
+    let prepad = regions.get(index).map_or(0, |r| r.desc.info as usize);
+    bytes.get(prepad..).unwrap_or(&[])
+}
+
+/// Host pointer to the NUL-terminated name at run address `run`, which must lie inside
+/// one of the extension's regions.
+fn name_in_regions(mems: &[RegionMem; mem::COUNT], run: u64) -> Option<*const core::ffi::c_char> {
+    mems.iter().find_map(|m| {
+        if m.write.is_null() || run < m.run || run >= m.run + m.size as u64 {
+            return None;
+        }
+        let offset = (run - m.run) as usize;
+        // SAFETY: region memory, as in `region_bytes`.
+        let tail = unsafe { core::slice::from_raw_parts(m.write.add(offset), m.size - offset) };
+        tail.contains(&0).then_some(tail.as_ptr().cast())
+    })
+}
+
+/// The export table from `.exported_sym`: pairs of (name, address) pointers of the
+/// extension's class, already relocated.
+fn export_table(platform: &'static dyn Platform, header: &Header, mems: &[RegionMem; mem::COUNT], regions: &[RegionPlan; mem::COUNT]) -> Result<Option<HeapArray<llext_symbol>>> {
+    let Some(m) = mems.get(mem::EXPORT).filter(|m| !m.write.is_null()) else { return Ok(None) };
+    let bytes = skip_prepad(region_bytes(mems, mem::EXPORT)?, regions, mem::EXPORT);
+    let ptr = header.class.pointer_size();
+    let count = bytes.len() / (2 * ptr);
+    if count == 0 {
+        return Ok(None);
+    }
+    let _ = m;
+    let mut table = HeapArray::<llext_symbol>::zeroed(platform, MemKind::Meta, count)?;
+    let word = |b: &[u8]| -> u64 {
+        let mut w = [0u8; 8];
+        if let Some(dst) = w.get_mut(..b.len()) {
+            dst.copy_from_slice(b);
+        }
+        u64::from_le_bytes(w)
+    };
+    for (slot, entry) in table.as_mut_slice().iter_mut().zip(bytes.chunks_exact(2 * ptr)) {
+        let (name, addr) = entry.split_at(ptr);
+        let name = name_in_regions(mems, word(name)).ok_or_else(|| {
+            log::error!("llext: exported symbol name at {:#x} is not inside the extension", word(name));
+            Error::NoExec
+        })?;
+        *slot = llext_symbol { name, addr: word(addr) as usize as *mut core::ffi::c_void };
+    }
+    sort_exports(table.as_mut_slice());
+    Ok(Some(table))
+}
+
+/// Every global function and object defined by the extension, as exports.
+fn export_globals(input: &LinkInput, source: &mut dyn Source, mems: &[RegionMem; mem::COUNT], regions: &[RegionPlan; mem::COUNT]) -> Result<Option<HeapArray<llext_symbol>>> {
+    let strtab = if regions.get(mem::STRTAB).is_some_and(|r| !r.is_empty()) { mem::STRTAB } else { mem::SHSTRTAB };
+    let (strings_write, _, strings_len) = match mems.get(strtab) {
+        Some(m) if !m.write.is_null() => (m.write, m.run, m.size),
+        _ => return Err(Error::NoExec),
+    };
+    let prepad = regions.get(strtab).map_or(0, |r| r.desc.info as usize);
+    let is_export = |s: &crate::elf::Symbol| s.binding() == STB_GLOBAL && (s.sym_type() == STT_FUNC || s.sym_type() == STT_OBJECT) && s.shndx != crate::elf::SHN_UNDEF;
+    let count = (1..input.symbols.len()).filter_map(|i| input.symbols.get(i)).filter(is_export).count();
+    if count == 0 {
+        return Ok(None);
+    }
+    let mut table = HeapArray::<llext_symbol>::zeroed(input.platform, MemKind::Meta, count)?;
+    let mut n = 0;
+    for i in 1..input.symbols.len() {
+        let Some(sym) = input.symbols.get(i).filter(is_export) else { continue };
+        input.strings.get(sym.name).ok_or(Error::NoExec)?;
+        let offset = prepad.checked_add(sym.name as usize).filter(|&o| o < strings_len).ok_or(Error::NoExec)?;
+        let target = link::resolve_symbol(input, source, &mut NoResolver, 0, i as u32)?;
+        if let Some(slot) = table.as_mut_slice().get_mut(n) {
+            *slot = llext_symbol { name: strings_write.wrapping_add(offset).cast(), addr: target.value as usize as *mut core::ffi::c_void };
+        }
+        n += 1;
+    }
+    sort_exports(table.as_mut_slice());
+    Ok(Some(table))
+}
+
+/// Defined symbols never need the resolver.
+struct NoResolver;
+impl Resolver for NoResolver {
+    fn resolve(&mut self, _name: &[u8], _slid: u64) -> Option<u64> {
+        None
+    }
+}
+
+/// ELF class of the pointers an extension's tables hold.
+pub fn class_of(arch: Arch) -> Class {
+    Class::of(arch)
+}

@@ -1,0 +1,244 @@
+//! Host platform (std): extension memory comes from one mmap'd arena, so regions stay
+//! within ±2 GiB of each other (x86_64 small-code-model references reach) and, for the
+//! native arena, are executable in the test process. A test can also give the arena
+//! *run* addresses of another machine (e.g. 0x2000_0000 for a Cortex-M3 in Unicorn) and
+//! register loader buffers it mapped there.
+
+use core::ptr::NonNull;
+use std::sync::{Condvar, Mutex};
+use std::thread::ThreadId;
+
+use linked_list_allocator::Heap;
+
+use super::{MemKind, Platform, Protection};
+
+/// An mmap'd arena with a first-fit heap inside.
+pub struct ArenaPlatform {
+    base: *mut u8,
+    size: usize,
+    run_base: u64,
+    protection: Protection,
+    heap: Mutex<Heap>,
+    /// Loader buffers visible to extension code at another address: (ptr, len, run).
+    buffers: Mutex<Vec<(usize, usize, u64)>>,
+    lock: RecursiveLock,
+}
+
+// SAFETY: the raw arena pointer is only touched through the heap mutex and by the
+// loader, which the registry lock serialises.
+unsafe impl Send for ArenaPlatform {}
+// SAFETY: as above.
+unsafe impl Sync for ArenaPlatform {}
+
+impl ArenaPlatform {
+    /// An arena whose memory runs where it is written, readable, writable and
+    /// executable, for extensions that run natively in this process.
+    pub fn native(size: usize) -> ArenaPlatform {
+        Self::map(size, None, libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC)
+    }
+
+    /// An arena that extension code sees at `run_base` (another machine's addresses).
+    pub fn cross(size: usize, run_base: u64) -> ArenaPlatform {
+        Self::map(size, Some(run_base), libc::PROT_READ | libc::PROT_WRITE)
+    }
+
+    fn map(size: usize, run_base: Option<u64>, prot: i32) -> ArenaPlatform {
+        // SAFETY: platform call: a fresh anonymous private mapping, owned by this arena.
+        let base = unsafe {
+            libc::mmap(core::ptr::null_mut(), size, prot, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0)
+        };
+        assert!(base != libc::MAP_FAILED, "llext host arena: mmap of {size} bytes failed");
+        let base = base.cast::<u8>();
+        // SAFETY: the heap gets exclusive use of the whole mapping made above.
+        let heap = unsafe { Heap::new(base, size) };
+        ArenaPlatform {
+            base,
+            size,
+            run_base: run_base.unwrap_or(base as usize as u64),
+            protection: Protection::None,
+            heap: Mutex::new(heap),
+            buffers: Mutex::new(Vec::new()),
+            lock: RecursiveLock::default(),
+        }
+    }
+
+    /// Shapes region allocations as an MPU or MMU would require.
+    pub fn with_protection(mut self, protection: Protection) -> Self {
+        self.protection = protection;
+        self
+    }
+
+    /// Leaks the platform so extensions can hold a `'static` reference to it.
+    pub fn leak(self) -> &'static ArenaPlatform {
+        Box::leak(Box::new(self))
+    }
+
+    /// Bytes currently allocated from the arena (for leak checks).
+    pub fn used(&self) -> usize {
+        self.heap.lock().map(|h| h.used()).unwrap_or(usize::MAX)
+    }
+
+    /// Run address of arena byte 0.
+    pub fn run_base(&self) -> u64 {
+        self.run_base
+    }
+
+    /// Start and size of the arena in this process.
+    pub fn arena(&self) -> (*mut u8, usize) {
+        (self.base, self.size)
+    }
+
+    /// Declares that extension code sees `bytes` at `run`: regions found in that buffer
+    /// may then be used in place.
+    pub fn map_buffer(&self, bytes: &[u8], run: u64) {
+        if let Ok(mut b) = self.buffers.lock() {
+            b.push((bytes.as_ptr() as usize, bytes.len(), run));
+        }
+    }
+}
+
+impl Drop for ArenaPlatform {
+    fn drop(&mut self) {
+        // SAFETY: platform call unmapping the arena this object mapped; nothing can
+        // still point into it once the platform itself is gone.
+        unsafe { libc::munmap(self.base.cast(), self.size) };
+    }
+}
+
+// SAFETY: every block comes from the arena heap, which hands out disjoint ranges until
+// they are deallocated; run addresses are a fixed offset from the mapping.
+unsafe impl Platform for ArenaPlatform {
+    fn alloc(&self, _kind: MemKind, size: usize, align: usize) -> Option<NonNull<u8>> {
+        let layout = core::alloc::Layout::from_size_align(size, align).ok()?;
+        self.heap.lock().ok()?.allocate_first_fit(layout).ok()
+    }
+
+    unsafe fn free(&self, _kind: MemKind, ptr: NonNull<u8>, size: usize, align: usize) {
+        let (Ok(layout), Ok(mut heap)) = (core::alloc::Layout::from_size_align(size, align), self.heap.lock()) else {
+            return;
+        };
+        // SAFETY: platform call returning a block this heap handed out with this layout.
+        unsafe { heap.deallocate(ptr, layout) };
+    }
+
+    fn run_address(&self, ptr: *const u8) -> Option<u64> {
+        let addr = ptr as usize;
+        let base = self.base as usize;
+        if addr >= base && addr < base + self.size {
+            return Some(self.run_base + (addr - base) as u64);
+        }
+        let mapped = self.buffers.lock().ok()?.iter().find_map(|&(start, len, run)| {
+            (addr >= start && addr < start + len).then(|| run + (addr - start) as u64)
+        });
+        if mapped.is_some() {
+            return mapped;
+        }
+        // Native arenas run everything where it lies.
+        (self.run_base == base as u64).then_some(addr as u64)
+    }
+
+    fn protection(&self) -> Protection {
+        self.protection
+    }
+
+    fn lock(&self) {
+        self.lock.lock();
+    }
+
+    fn unlock(&self) {
+        self.lock.unlock();
+    }
+}
+
+/// A lock the owning thread may take again (Zephyr's `k_mutex` semantics).
+pub struct RecursiveLock {
+    state: Mutex<(Option<ThreadId>, usize)>,
+    released: Condvar,
+}
+
+impl Default for RecursiveLock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RecursiveLock {
+    pub const fn new() -> Self {
+        RecursiveLock { state: Mutex::new((None, 0)), released: Condvar::new() }
+    }
+
+    pub fn lock(&self) {
+        let me = std::thread::current().id();
+        let Ok(mut state) = self.state.lock() else { return };
+        loop {
+            match state.0 {
+                None => {
+                    *state = (Some(me), 1);
+                    return;
+                }
+                Some(owner) if owner == me => {
+                    state.1 += 1;
+                    return;
+                }
+                Some(_) => match self.released.wait(state) {
+                    Ok(s) => state = s,
+                    Err(_) => return,
+                },
+            }
+        }
+    }
+
+    pub fn unlock(&self) {
+        let Ok(mut state) = self.state.lock() else { return };
+        if state.1 > 0 {
+            state.1 -= 1;
+        }
+        if state.1 == 0 {
+            state.0 = None;
+            self.released.notify_one();
+        }
+    }
+}
+
+/// Size of the C API's arena on the host (`CONFIG_LLEXT_HEAP_SIZE` of a host build).
+pub const HOST_HEAP_SIZE: usize = 4 << 20;
+
+/// The platform behind the C API in a hosted build: a native arena mapped on first use.
+pub struct HostGlobal {
+    arena: std::sync::OnceLock<ArenaPlatform>,
+    lock: RecursiveLock,
+}
+
+/// The C API's platform.
+pub static PLATFORM: HostGlobal = HostGlobal { arena: std::sync::OnceLock::new(), lock: RecursiveLock::new() };
+
+impl HostGlobal {
+    fn arena(&self) -> &ArenaPlatform {
+        self.arena.get_or_init(|| ArenaPlatform::native(HOST_HEAP_SIZE))
+    }
+
+    /// Bytes in use in the C API's arena.
+    pub fn used(&self) -> usize {
+        self.arena().used()
+    }
+}
+
+// SAFETY: delegates to an `ArenaPlatform`, which upholds the contract.
+unsafe impl Platform for HostGlobal {
+    fn alloc(&self, kind: MemKind, size: usize, align: usize) -> Option<NonNull<u8>> {
+        self.arena().alloc(kind, size, align)
+    }
+    unsafe fn free(&self, kind: MemKind, ptr: NonNull<u8>, size: usize, align: usize) {
+        // SAFETY: forwarded contract.
+        unsafe { self.arena().free(kind, ptr, size, align) }
+    }
+    fn run_address(&self, ptr: *const u8) -> Option<u64> {
+        Some(ptr as usize as u64)
+    }
+    fn lock(&self) {
+        self.lock.lock();
+    }
+    fn unlock(&self) {
+        self.lock.unlock();
+    }
+}

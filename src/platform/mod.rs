@@ -1,0 +1,230 @@
+//! The platform seam: where memory comes from, how caches and memory protection are
+//! handled, and the lock around the extension list. `host` (std), `bare` (no OS, the CI
+//! rig) and `zephyr` implement it; tests implement it to place extensions at chosen run
+//! addresses.
+
+use core::ptr::NonNull;
+
+use crate::error::{Error, Result};
+
+#[cfg(feature = "bare")]
+pub mod bare;
+#[cfg(feature = "std")]
+pub mod host;
+#[cfg(feature = "zephyr")]
+pub mod zephyr;
+
+/// What an allocation holds; executable memory may come from a different heap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemKind {
+    /// Extension code (`SHF_EXECINSTR` regions).
+    Text,
+    /// Extension data and rodata regions.
+    Data,
+    /// Loader metadata: `struct llext`, tables, section maps.
+    Meta,
+}
+
+/// How region allocations must be shaped for the memory-protection unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protection {
+    /// No constraints beyond the sections' own alignment.
+    None,
+    /// ARMv7-M style MPU: power-of-two size, aligned to its size, at least `min` bytes.
+    PowerOfTwo { min: usize },
+    /// MMU pages: size rounded up to, and start aligned to, `page` bytes.
+    Pages { page: usize },
+}
+
+impl Protection {
+    /// Size and alignment to allocate for a region of `size` bytes aligned to `align`.
+    pub fn shape(self, size: usize, align: usize) -> Option<(usize, usize)> {
+        match self {
+            Protection::None => Some((size, align)),
+            Protection::PowerOfTwo { min } => {
+                let block = size.max(align).max(min).checked_next_power_of_two()?;
+                Some((block, block))
+            }
+            Protection::Pages { page } => {
+                let rounded = size.checked_add(page - 1)? & !(page - 1);
+                Some((rounded, align.max(page)))
+            }
+        }
+    }
+}
+
+/// Access rights of an extension region, for memory domains and MMU attributes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Readable and executable (text).
+    ReadExec,
+    /// Read-only (rodata).
+    ReadOnly,
+    /// Readable and writable, never executable (data, bss).
+    ReadWrite,
+}
+
+/// Services the loader needs from the system it runs on.
+///
+/// # Safety
+/// Implementations must return memory that stays valid and unaliased until `free` is
+/// called with it, and `run_address` must be consistent for the lifetime of that memory.
+pub unsafe trait Platform: Sync {
+    /// Allocates `size` bytes aligned to `align` (a power of two). `None` when exhausted.
+    fn alloc(&self, kind: MemKind, size: usize, align: usize) -> Option<NonNull<u8>>;
+
+    /// Returns memory from `alloc` with the same `kind`, `size` and `align`.
+    ///
+    /// # Safety
+    /// `ptr` must come from `self.alloc(kind, size, align)` and not be used afterwards.
+    unsafe fn free(&self, kind: MemKind, ptr: NonNull<u8>, size: usize, align: usize);
+
+    /// Address at which code will see the byte the loader writes at `ptr`: `ptr` itself
+    /// when code runs where it is written; another address for cross-architecture tests
+    /// and execute-in-place. `None` if `ptr` is not reachable by extension code (then a
+    /// region found in a loader buffer is copied instead of used in place).
+    fn run_address(&self, ptr: *const u8) -> Option<u64> {
+        Some(ptr as usize as u64)
+    }
+
+    /// Memory-protection constraints on region allocations.
+    fn protection(&self) -> Protection {
+        Protection::None
+    }
+
+    /// Makes freshly written bytes visible to data and instruction fetches.
+    fn sync_caches(&self, _ptr: *const u8, _len: usize, _exec: bool) {}
+
+    /// Applies MMU access rights to a loaded region (no-op without an MMU).
+    fn set_access(&self, _ptr: *const u8, _len: usize, _access: Access) {}
+
+    /// Processes pending deferred log messages, which may point into an extension
+    /// about to be freed.
+    fn flush_logs(&self) {}
+
+    /// Takes the lock around the extension list. Must be recursive for the owning
+    /// thread where the OS allows it: Zephyr's API lets callbacks run during a load.
+    fn lock(&self) {}
+
+    /// Releases the lock taken by `lock`.
+    fn unlock(&self) {}
+
+    /// `llext_heap_init()`: hands the platform a heap buffer when the heap is dynamic.
+    fn heap_init(&self, _mem: NonNull<u8>, _bytes: usize) -> Result<()> {
+        Err(Error::NoSys)
+    }
+
+    /// `llext_heap_uninit()`: takes the dynamic heap back (no extension is loaded).
+    fn heap_uninit(&self) -> Result<()> {
+        Err(Error::NoSys)
+    }
+}
+
+/// An allocation from a platform heap, freed when dropped: error paths cannot leak.
+pub struct HeapBlock {
+    platform: &'static dyn Platform,
+    kind: MemKind,
+    ptr: NonNull<u8>,
+    size: usize,
+    align: usize,
+}
+
+impl HeapBlock {
+    /// Allocates `size` zeroed bytes aligned to `align`.
+    pub fn zeroed(platform: &'static dyn Platform, kind: MemKind, size: usize, align: usize) -> Result<HeapBlock> {
+        if size == 0 || !align.is_power_of_two() {
+            return Err(Error::Inval);
+        }
+        let Some(ptr) = platform.alloc(kind, size, align) else {
+            log::error!("llext: out of heap: {} bytes, {}-aligned", size, align);
+            return Err(Error::NoMem);
+        };
+        // SAFETY: memory write into the `size` bytes the platform just handed out.
+        unsafe { ptr.as_ptr().write_bytes(0, size) };
+        Ok(HeapBlock { platform, kind, ptr, size, align })
+    }
+
+    /// Start of the block (write address).
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
+    /// Size requested at allocation.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The block's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: the block owns `size` initialised bytes until dropped.
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.size) }
+    }
+
+    /// The block's bytes, writable.
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: the block owns `size` initialised bytes until dropped; `&mut self`
+        // makes this the only view.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.size) }
+    }
+}
+
+impl Drop for HeapBlock {
+    fn drop(&mut self) {
+        // SAFETY: platform call returning memory this block got from the same platform
+        // and kind; nothing uses it after drop.
+        unsafe { self.platform.free(self.kind, self.ptr, self.size, self.align) }
+    }
+}
+
+/// Plain data that may live in a zero-initialised heap array.
+///
+/// # Safety
+/// All-zero bytes must be a valid value, and the type must have no drop glue.
+pub unsafe trait Zeroable: Copy {}
+
+/// A fixed-length array of `T` on a platform heap.
+pub struct HeapArray<T: Zeroable> {
+    block: HeapBlock,
+    len: usize,
+    _marker: core::marker::PhantomData<T>,
+}
+
+impl<T: Zeroable> HeapArray<T> {
+    /// `len` zeroed elements; `len` must be non-zero.
+    pub fn zeroed(platform: &'static dyn Platform, kind: MemKind, len: usize) -> Result<Self> {
+        let size = len.checked_mul(core::mem::size_of::<T>()).ok_or(Error::NoMem)?;
+        let block = HeapBlock::zeroed(platform, kind, size, core::mem::align_of::<T>())?;
+        Ok(HeapArray { block, len, _marker: core::marker::PhantomData })
+    }
+
+    /// Bytes this array takes on the heap.
+    pub fn heap_size(&self) -> usize {
+        self.block.size()
+    }
+
+    pub fn as_slice(&self) -> &[T] {
+        // SAFETY: the block holds `len` elements of T, zero-initialised (a valid T by
+        // `Zeroable`) or written through `as_mut_slice`, aligned for T.
+        unsafe { core::slice::from_raw_parts(self.block.as_ptr().cast::<T>(), self.len) }
+    }
+
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        // SAFETY: as in `as_slice`; `&mut self` makes this the only view.
+        unsafe { core::slice::from_raw_parts_mut(self.block.as_ptr().cast::<T>(), self.len) }
+    }
+
+    pub fn as_ptr(&self) -> *mut T {
+        self.block.as_ptr().cast::<T>()
+    }
+}
+
+// SAFETY: integers are valid for any bits and have no drop glue.
+unsafe impl Zeroable for u8 {}
+// SAFETY: as above.
+unsafe impl Zeroable for u16 {}
+// SAFETY: as above.
+unsafe impl Zeroable for u32 {}
+// SAFETY: as above.
+unsafe impl Zeroable for usize {}
+// SAFETY: as above.
+unsafe impl Zeroable for u64 {}

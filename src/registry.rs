@@ -1,0 +1,414 @@
+//! The registry of loaded extensions: names, use counts, dependencies, symbol
+//! resolution against the base image and other extensions, unload.
+//!
+//! Extensions are `struct llext` objects (C's view) followed by llext-rs's private
+//! state in one heap block; the registry links them through `llext.llext_list` as
+//! Zephyr does, under the platform's lock.
+
+use core::cell::UnsafeCell;
+use core::ffi::c_char;
+use core::ptr::{self, NonNull};
+
+use crate::arch::Arch;
+use crate::error::{Error, Result};
+use crate::ffi::types::{llext, llext_symtable, sys_snode_t, LLEXT_MAX_DEPENDENCIES, LLEXT_MAX_NAME_LEN};
+use crate::layout::mem;
+use crate::link::Resolver;
+use crate::load::{self, LoadHooks, LoadParams, Loaded};
+use crate::platform::{HeapBlock, MemKind, Platform};
+use crate::source::Source;
+use crate::symbols::{find_export, BaseTable, Key, LinkBy};
+
+/// One extension: C's `struct llext` first (so a `*mut llext` is a `*mut ExtBox`),
+/// then what only Rust sees.
+#[repr(C)]
+pub struct ExtBox {
+    pub public: llext,
+    pub loaded: Loaded,
+    platform: &'static dyn Platform,
+}
+
+/// Lock guard over the platform's registry lock.
+struct Locked<'a>(&'a dyn Platform);
+
+impl<'a> Locked<'a> {
+    fn take(platform: &'a dyn Platform) -> Self {
+        platform.lock();
+        Locked(platform)
+    }
+}
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        self.0.unlock();
+    }
+}
+
+/// Loaded extensions and the base image's exports.
+pub struct Registry {
+    platform: &'static dyn Platform,
+    arch: Arch,
+    state: UnsafeCell<State>,
+}
+
+struct State {
+    head: *mut llext,
+    base: BaseTable,
+}
+
+// SAFETY: `state` is only touched with the platform lock held (see `Locked`).
+unsafe impl Sync for Registry {}
+// SAFETY: as above; the raw pointers are to heap blocks owned by the registry.
+unsafe impl Send for Registry {}
+
+/// Copies `name` into `llext.name` form; `None` if it is empty or too long.
+fn checked_name(name: &[u8]) -> Option<[c_char; LLEXT_MAX_NAME_LEN + 1]> {
+    if name.is_empty() || name.len() > LLEXT_MAX_NAME_LEN || name.contains(&0) {
+        return None;
+    }
+    let mut out = [0 as c_char; LLEXT_MAX_NAME_LEN + 1];
+    for (d, s) in out.iter_mut().zip(name) {
+        *d = *s as c_char;
+    }
+    Some(out)
+}
+
+fn name_of(ext: &llext) -> &[u8] {
+    let bytes = ext.name.map(|c| c as u8);
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    // Same storage, reinterpreted: c_char and u8 have one size.
+    // SAFETY: memory read of `len` bytes of the `name` array itself.
+    unsafe { core::slice::from_raw_parts(ext.name.as_ptr().cast::<u8>(), len) }
+}
+
+impl Registry {
+    /// A registry loading for `arch`, linking against `base` exports.
+    pub const fn new(platform: &'static dyn Platform, arch: Arch) -> Registry {
+        Registry { platform, arch, state: UnsafeCell::new(State { head: ptr::null_mut(), base: BaseTable::empty() }) }
+    }
+
+    pub fn platform(&self) -> &'static dyn Platform {
+        self.platform
+    }
+
+    pub fn arch(&self) -> Arch {
+        self.arch
+    }
+
+    /// Runs `f` with the registry locked.
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let _guard = Locked::take(self.platform);
+        // SAFETY: the lock is held for the whole call and the lock is recursive only
+        // for paths that do not re-enter `with` while `f` holds the reference.
+        f(unsafe { &mut *self.state.get() })
+    }
+
+    /// Sets the base image's export table.
+    ///
+    /// # Safety
+    /// See [`BaseTable::new`].
+    pub unsafe fn set_base(&self, entries: &'static [crate::ffi::types::llext_const_symbol], by: LinkBy) -> Result<()> {
+        // SAFETY: forwarded contract.
+        let table = unsafe { BaseTable::new(entries, by, self.platform) }?;
+        self.with(|s| s.base = table);
+        Ok(())
+    }
+
+    /// Address the base image exports under `key` (`llext_find_sym(NULL, …)`).
+    pub fn find_base(&self, key: Key<'_>) -> Option<usize> {
+        self.with(|s| s.base.find(key))
+    }
+
+    /// How base-image symbols are matched.
+    pub fn link_by(&self) -> LinkBy {
+        self.with(|s| s.base.link_by())
+    }
+
+    /// The extension named `name`, or null.
+    pub fn by_name(&self, name: &[u8]) -> *mut llext {
+        self.with(|s| Self::find_named(s.head, name))
+    }
+
+    fn find_named(head: *mut llext, name: &[u8]) -> *mut llext {
+        let mut cur = head;
+        while !cur.is_null() {
+            // SAFETY: list members are live extensions owned by the registry (lock held).
+            let ext = unsafe { &*cur };
+            if name_of(ext) == name {
+                return cur;
+            }
+            cur = ext.llext_list.next.cast();
+        }
+        ptr::null_mut()
+    }
+
+    /// Calls `f` for each extension in load order until it returns non-zero; returns
+    /// that value or 0 (`llext_iterate`). The lock is held throughout.
+    pub fn iterate(&self, mut f: impl FnMut(*mut llext) -> i32) -> i32 {
+        let _guard = Locked::take(self.platform);
+        // SAFETY: lock held; the list is only read here, and `f` may re-enter the
+        // registry (recursive lock) but not unload the extension it is given.
+        let mut cur = unsafe { (*self.state.get()).head };
+        while !cur.is_null() {
+            // SAFETY: live list member (lock held); read `next` before `f` runs.
+            let next = unsafe { (*cur).llext_list.next.cast::<llext>() };
+            let r = f(cur);
+            if r != 0 {
+                return r;
+            }
+            cur = next;
+        }
+        0
+    }
+
+    /// True if `ext` is a loaded extension of this registry.
+    pub fn contains(&self, ext: *const llext) -> bool {
+        self.iterate(|e| i32::from(ptr::eq(e, ext))) != 0
+    }
+
+    /// Runs `f` on the private state of loaded extension `ext`; `None` if `ext` is not
+    /// loaded here.
+    pub fn inspect<R>(&self, ext: *const llext, f: impl FnOnce(&ExtBox) -> R) -> Option<R> {
+        let _guard = Locked::take(self.platform);
+        if !self.contains(ext) {
+            return None;
+        }
+        // SAFETY: `ext` is a live member of the list (checked under the lock).
+        Some(f(unsafe { &*ext.cast::<ExtBox>() }))
+    }
+
+    /// Loads an extension (`llext_load`). If `name` is already loaded its use count is
+    /// bumped and the previous count returned with it; otherwise the count is 0.
+    /// `on_alloc` sees the new extension before it is linked (C's `*ext`).
+    pub fn load(
+        &self,
+        source: &mut dyn Source,
+        name: &[u8],
+        params: &LoadParams,
+        hooks: &mut dyn LoadHooks,
+        on_alloc: &mut dyn FnMut(*mut llext),
+    ) -> Result<(*mut llext, u32)> {
+        let Some(c_name) = checked_name(name) else {
+            log::error!("llext: extension name must be 1..={} bytes", LLEXT_MAX_NAME_LEN);
+            return Err(Error::Inval);
+        };
+        let _guard = Locked::take(self.platform);
+        // SAFETY: lock held for the rest of this function.
+        let state = unsafe { &mut *self.state.get() };
+        let existing = Self::find_named(state.head, name);
+        if !existing.is_null() {
+            // SAFETY: live list member, lock held.
+            let ext = unsafe { &mut *existing };
+            let previous = ext.use_count;
+            ext.use_count += 1;
+            return Ok((existing, previous));
+        }
+
+        let block = HeapBlock::zeroed(self.platform, MemKind::Meta, core::mem::size_of::<ExtBox>(), core::mem::align_of::<ExtBox>())?;
+        let boxed = block.as_ptr().cast::<ExtBox>();
+        // C callbacks during the load may follow `*ext` to the zeroed public part.
+        on_alloc(boxed.cast());
+
+        let mut resolver = Linker { base: &state.base, head: state.head, deps: [ptr::null_mut(); LLEXT_MAX_DEPENDENCIES], ndeps: 0, overflow: false };
+        let loaded = load::load(self.platform, self.arch, source, params, &mut resolver, hooks);
+        let loaded = match (loaded, resolver.overflow) {
+            (Ok(_), true) => {
+                log::error!("llext: {} links against more than {} extensions", crate::link::Printable(name), LLEXT_MAX_DEPENDENCIES);
+                Err(Error::NoMem)
+            }
+            (r, _) => r,
+        };
+        let loaded = match loaded {
+            Ok(l) => l,
+            Err(e) => {
+                on_alloc(ptr::null_mut());
+                return Err(e);
+            }
+        };
+
+        let mut public = Self::public_view(&loaded, c_name);
+        public.dependency = resolver.deps;
+        for dep in resolver.deps.iter().filter(|d| !d.is_null()) {
+            // SAFETY: dependencies are live list members (lock held).
+            unsafe { (**dep).use_count += 1 };
+        }
+        // SAFETY: memory write of a fully initialised ExtBox into its own block.
+        unsafe { boxed.write(ExtBox { public, loaded, platform: self.platform }) };
+        let block_ptr = NonNull::new(boxed.cast::<u8>()).ok_or(Error::NoMem)?;
+        core::mem::forget(block);
+        let _ = block_ptr;
+
+        // Append at the tail: load order.
+        let node = boxed.cast::<llext>();
+        if state.head.is_null() {
+            state.head = node;
+        } else {
+            let mut cur = state.head;
+            // SAFETY: walking live list members (lock held).
+            unsafe {
+                while !(*cur).llext_list.next.is_null() {
+                    cur = (*cur).llext_list.next.cast();
+                }
+                (*cur).llext_list.next = node.cast::<sys_snode_t>();
+            }
+        }
+        log::info!("llext: loaded extension {}", crate::link::Printable(name));
+        Ok((node, 0))
+    }
+
+    /// C's view of a freshly loaded extension.
+    fn public_view(loaded: &Loaded, name: [c_char; LLEXT_MAX_NAME_LEN + 1]) -> llext {
+        let mut mem_ptrs = [ptr::null_mut(); mem::COUNT];
+        let mut on_heap = [false; mem::COUNT];
+        let mut sizes = [0usize; mem::COUNT];
+        for (i, m) in loaded.mems.iter().enumerate() {
+            if let (Some(p), Some(h), Some(s)) = (mem_ptrs.get_mut(i), on_heap.get_mut(i), sizes.get_mut(i)) {
+                *p = m.write.cast();
+                *h = m.block.is_some() || (loaded.image.block.is_some() && !m.write.is_null() && !matches!(i, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB));
+                *s = m.size;
+            }
+        }
+        let exports = loaded.exports();
+        let native = Arch::native() == Some(loaded.header.arch);
+        llext {
+            llext_list: sys_snode_t { next: ptr::null_mut() },
+            #[cfg(feature = "userspace")]
+            mem_parts: crate::platform::zephyr::partitions(loaded),
+            name,
+            mem: mem_ptrs,
+            mem_on_heap: on_heap,
+            mem_size: sizes,
+            alloc_size: loaded.alloc_size,
+            sym_tab: llext_symtable { sym_cnt: 0, syms: ptr::null_mut() },
+            exp_tab: llext_symtable { sym_cnt: exports.len(), syms: exports.as_ptr().cast_mut() },
+            use_count: 1,
+            dependency: [ptr::null_mut(); LLEXT_MAX_DEPENDENCIES],
+            sect_cnt: loaded.header.shnum as u32,
+            // Only meaningful where C's elf_shdr_t has the file's layout.
+            sect_hdrs: if native { loaded.section_headers.ptr.cast_mut().cast() } else { ptr::null_mut() },
+            sect_hdrs_on_heap: loaded.section_headers.block.is_some(),
+            mmu_permissions_set: false,
+        }
+    }
+
+    /// Drops one use of `ext` (`llext_unload`); frees it when none is left. Returns the
+    /// remaining use count. `ext` must be loaded in this registry.
+    pub fn unload(&self, ext: *mut llext) -> Result<u32> {
+        let _guard = Locked::take(self.platform);
+        // SAFETY: lock held.
+        let state = unsafe { &mut *self.state.get() };
+        if !Self::in_list(state.head, ext) {
+            return Err(Error::Inval);
+        }
+        // SAFETY: `ext` is a live list member (checked above, lock held).
+        let e = unsafe { &mut *ext };
+        if e.use_count > 1 {
+            e.use_count -= 1;
+            return Ok(e.use_count);
+        }
+        // Last user: unlink, release dependencies, free.
+        if state.head == ext {
+            state.head = e.llext_list.next.cast();
+        } else {
+            let mut cur = state.head;
+            // SAFETY: walking live list members (lock held).
+            unsafe {
+                while !cur.is_null() && (*cur).llext_list.next.cast::<llext>() != ext {
+                    cur = (*cur).llext_list.next.cast();
+                }
+                if !cur.is_null() {
+                    (*cur).llext_list.next = e.llext_list.next;
+                }
+            }
+        }
+        // Dependencies are released after this extension is gone: each may be freed
+        // now if the application already dropped its own reference (Zephyr 4.3 only
+        // decrements and asserts, leaking such a provider).
+        let deps = e.dependency;
+        let boxed = ext.cast::<ExtBox>();
+        // SAFETY: `boxed` was written by `load` and is now unlinked: read it out (its
+        // drop frees every region and table) and give its block back.
+        unsafe {
+            let ExtBox { loaded, platform, .. } = boxed.read();
+            drop(loaded);
+            if let Some(p) = NonNull::new(boxed.cast::<u8>()) {
+                platform.free(MemKind::Meta, p, core::mem::size_of::<ExtBox>(), core::mem::align_of::<ExtBox>());
+            }
+        }
+        for dep in deps.iter().filter(|d| !d.is_null()) {
+            // The dependency is still listed: our reference kept it alive.
+            let _ = self.unload(*dep);
+        }
+        Ok(0)
+    }
+
+    fn in_list(head: *mut llext, ext: *mut llext) -> bool {
+        let mut cur = head;
+        while !cur.is_null() {
+            if cur == ext {
+                return true;
+            }
+            // SAFETY: live list member (lock held by caller).
+            cur = unsafe { (*cur).llext_list.next.cast() };
+        }
+        false
+    }
+
+    /// Runs `f` on loaded extension `ext` with the registry locked; `None` if `ext` is
+    /// not loaded here.
+    pub fn inspect_mut<R>(&self, ext: *mut llext, f: impl FnOnce(&mut ExtBox) -> R) -> Option<R> {
+        let _guard = Locked::take(self.platform);
+        if !self.contains(ext) {
+            return None;
+        }
+        // SAFETY: `ext` is a live member of the list (checked under the lock); C holds
+        // only the pointer, Rust code reaches the box only through this lock.
+        Some(f(unsafe { &mut *ext.cast::<ExtBox>() }))
+    }
+
+    /// True if no extension is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.with(|s| s.head.is_null())
+    }
+}
+
+/// Resolves a loading extension's imports: base image, then other extensions' export
+/// tables (in load order), recording those as dependencies.
+struct Linker<'a> {
+    base: &'a BaseTable,
+    head: *mut llext,
+    deps: [*mut llext; LLEXT_MAX_DEPENDENCIES],
+    ndeps: usize,
+    overflow: bool,
+}
+
+impl Resolver for Linker<'_> {
+    fn resolve(&mut self, name: &[u8], slid: u64) -> Option<u64> {
+        let key = match self.base.link_by() {
+            LinkBy::Name => Key::Name(name),
+            LinkBy::Slid => Key::Slid(slid),
+        };
+        if let Some(addr) = self.base.find(key) {
+            return Some(addr as u64);
+        }
+        let mut cur = self.head;
+        while !cur.is_null() {
+            // SAFETY: live list member; the registry lock is held for the whole load.
+            let ext = unsafe { &*cur.cast::<ExtBox>() };
+            if let Some(addr) = find_export(ext.loaded.exports(), name) {
+                if !self.deps.iter().take(self.ndeps).any(|&d| d == cur) {
+                    match self.deps.get_mut(self.ndeps) {
+                        Some(slot) => {
+                            *slot = cur;
+                            self.ndeps += 1;
+                        }
+                        None => self.overflow = true,
+                    }
+                }
+                return Some(addr as usize as u64);
+            }
+            cur = ext.public.llext_list.next.cast();
+        }
+        None
+    }
+}

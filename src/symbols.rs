@@ -1,0 +1,150 @@
+//! Symbol tables: the base image's exports (binary search, never a linear scan) and the
+//! export tables of loaded extensions (sorted at load time).
+
+use core::cmp::Ordering;
+use core::ffi::{c_char, CStr};
+
+use crate::error::{Error, Result};
+use crate::ffi::types::{llext_const_symbol, llext_symbol};
+use crate::platform::{HeapArray, MemKind, Platform};
+
+/// How base-image symbols are matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkBy {
+    /// By name (`EXPORT_SYMBOL`).
+    Name,
+    /// By Symbol Link IDentifier: the first word of each entry is a hash of the name,
+    /// and an extension's undefined symbol carries the same hash in `st_value`.
+    Slid,
+}
+
+/// The C string at `ptr` as bytes (without NUL); empty for NULL.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that outlives `'a`.
+pub unsafe fn c_str<'a>(ptr: *const c_char) -> &'a [u8] {
+    if ptr.is_null() {
+        return &[];
+    }
+    // SAFETY: caller guarantees a valid NUL-terminated string.
+    unsafe { CStr::from_ptr(ptr) }.to_bytes()
+}
+
+/// The base image's export table, with the order needed for binary search.
+pub struct BaseTable {
+    entries: &'static [llext_const_symbol],
+    by: LinkBy,
+    /// Entries in search order when the table itself is not sorted.
+    order: Option<HeapArray<u32>>,
+}
+
+impl BaseTable {
+    /// An empty table.
+    pub const fn empty() -> BaseTable {
+        BaseTable { entries: &[], by: LinkBy::Name, order: None }
+    }
+
+    /// Wraps `entries`. If they are not sorted (by name, or by SLID), a sorted index is
+    /// built once on the metadata heap.
+    ///
+    /// # Safety
+    /// With `LinkBy::Name`, every entry's name must be NULL or a NUL-terminated string
+    /// that lives as long as the table.
+    pub unsafe fn new(entries: &'static [llext_const_symbol], by: LinkBy, platform: &'static dyn Platform) -> Result<BaseTable> {
+        let mut table = BaseTable { entries, by, order: None };
+        let sorted = entries.windows(2).all(|w| match w {
+            [a, b] => table.compare(a, b) != Ordering::Greater,
+            _ => true,
+        });
+        if !sorted && !entries.is_empty() {
+            log::warn!("llext: base export table is not sorted; indexing {} entries", entries.len());
+            let mut order = HeapArray::<u32>::zeroed(platform, MemKind::Meta, entries.len())?;
+            for (i, slot) in order.as_mut_slice().iter_mut().enumerate() {
+                *slot = u32::try_from(i).map_err(|_| Error::NoMem)?;
+            }
+            let t = &table;
+            let by_entry = |a: &u32, b: &u32| match (entries.get(*a as usize), entries.get(*b as usize)) {
+                (Some(a), Some(b)) => t.compare(a, b),
+                _ => Ordering::Equal,
+            };
+            order.as_mut_slice().sort_unstable_by(by_entry);
+            table.order = Some(order);
+        }
+        Ok(table)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn link_by(&self) -> LinkBy {
+        self.by
+    }
+
+    fn key(&self, e: &llext_const_symbol) -> Key<'static> {
+        match self.by {
+            // SAFETY: `new`'s contract: names are valid strings living with the table.
+            LinkBy::Name => Key::Name(unsafe { c_str(e.name_or_slid as *const c_char) }),
+            LinkBy::Slid => Key::Slid(e.name_or_slid as u64),
+        }
+    }
+
+    fn compare(&self, a: &llext_const_symbol, b: &llext_const_symbol) -> Ordering {
+        self.key(a).cmp(&self.key(b))
+    }
+
+    fn entry(&self, rank: usize) -> Option<&llext_const_symbol> {
+        match &self.order {
+            Some(order) => self.entries.get(*order.as_slice().get(rank)? as usize),
+            None => self.entries.get(rank),
+        }
+    }
+
+    /// Address exported under `key`; `None` if absent or exported as NULL (a syscall
+    /// whose implementation is not linked).
+    pub fn find(&self, key: Key<'_>) -> Option<usize> {
+        let (mut lo, mut hi) = (0usize, self.entries.len());
+        // Lower bound: the first entry not less than `key`, so duplicates resolve to
+        // the first one, as Zephyr's linear search does.
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let e = self.entry(mid)?;
+            if self.key(e) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let e = self.entry(lo)?;
+        (self.key(e) == key && !e.addr.is_null()).then_some(e.addr as usize)
+    }
+}
+
+/// What a base-table lookup matches on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Key<'a> {
+    Name(&'a [u8]),
+    Slid(u64),
+}
+
+/// Sorts an extension's export table by name (duplicate names are a build mistake;
+/// ties are broken by address so the order is deterministic).
+pub fn sort_exports(table: &mut [llext_symbol]) {
+    // SAFETY: names in an export table point into the extension's memory, which lives
+    // as long as the table.
+    let key = |s: &llext_symbol| (unsafe { c_str(s.name) }, s.addr as usize);
+    table.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+}
+
+/// Binary search in a sorted export table.
+pub fn find_export(table: &[llext_symbol], name: &[u8]) -> Option<*mut core::ffi::c_void> {
+    // SAFETY: as in `sort_exports`.
+    let first = table.partition_point(|s| unsafe { c_str(s.name) } < name);
+    let s = table.get(first)?;
+    // SAFETY: as above.
+    (unsafe { c_str(s.name) } == name).then_some(s.addr)
+}
