@@ -451,7 +451,7 @@ pub fn write_veneer(kind: VeneerKind, bytes: &mut [u8], address: u64, target: u6
         VeneerKind::X86_64 => return Err(Error::NotSup),
     };
     if address % 4 != 0 {
-        log::error!("misaligned veneer at {:#x}", address);
+        log::error!("misaligned veneer");
         return Err(Error::NoExec);
     }
     write_u32(bytes, 0, insn)?;

@@ -108,8 +108,7 @@ pub fn relocate(
         }
         R_X86_64_PLT32 => {
             let a = addend(reloc, bytes, at, Field::SWord)?;
-            let direct = rel32(s, a, p);
-            let v = match direct {
+            let v = match rel32(s, a, p) {
                 Some(v) => v,
                 None => {
                     // L + A - P with L a veneer: PLT semantics, so any addend is right.
@@ -142,13 +141,8 @@ pub fn relocate(
             } else {
                 got
             };
-            store(
-                bytes,
-                at,
-                field,
-                g.wrapping_add(a as u64).wrapping_sub(sub),
-                r_type,
-            )
+            let v = g.wrapping_add(a as u64).wrapping_sub(sub);
+            store(bytes, at, field, v, r_type)
         }
         _ => {
             log::error!("unknown relocation type {} (x86_64)", r_type);
