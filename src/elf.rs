@@ -99,7 +99,7 @@ impl Header {
         let mut bytes = [0u8; MAX_HEADER_SIZE];
         let class = Class::of(arch);
         let size = class.header_size();
-        let file_len = source.len();
+        let file_len = source.file_len();
         check_range(file_len, 0, size as u64).inspect_err(|_| {
             log::error!("llext: file too short for an ELF header");
         })?;

@@ -186,7 +186,7 @@ fn load_prepared(
     {
         let sections = SectionTable::new(section_headers.bytes(), header.class);
         let mut scratch = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum)?;
-        sections.validate(&header, source.len(), scratch.as_mut_slice())?;
+        sections.validate(&header, source.file_len(), scratch.as_mut_slice())?;
     }
     let sections = SectionTable::new(section_headers.bytes(), header.class);
     let tables = layout::find_tables(&header, &sections)?;
@@ -281,7 +281,6 @@ fn load_prepared(
         }
     }
 
-    drop(input);
     let regions_out = regions;
     // The section map stays only for the inspection API (Zephyr frees it otherwise).
     let places = if params.keep_section_info {

@@ -292,7 +292,9 @@ impl Registry {
     }
 
     /// Drops one use of `ext` (`llext_unload`); frees it when none is left. Returns the
-    /// remaining use count. `ext` must be loaded in this registry.
+    /// remaining use count; `Inval` if `ext` is not loaded in this registry.
+    // `ext` is only dereferenced after it was found in the list.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
     pub fn unload(&self, ext: *mut llext) -> Result<u32> {
         let _guard = Locked::take(self.platform);
         // SAFETY: lock held.

@@ -32,7 +32,7 @@ pub trait Source {
     fn peek(&mut self, offset: u64, len: usize) -> Option<*mut u8>;
 
     /// File size, when the source knows it.
-    fn len(&self) -> Option<u64>;
+    fn file_len(&self) -> Option<u64>;
 
     /// The storage contract of the bytes.
     fn storage(&self) -> Storage;
@@ -98,7 +98,7 @@ impl Source for SliceSource {
         Some(self.ptr.wrapping_add(offset as usize))
     }
 
-    fn len(&self) -> Option<u64> {
+    fn file_len(&self) -> Option<u64> {
         Some(self.len as u64)
     }
 

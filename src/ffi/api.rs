@@ -1,6 +1,11 @@
 //! The functions of Zephyr 4.3's `llext.h`, `inspect.h` and `llext_internal.h`, with
 //! their names, signatures, return codes and semantics. Each is a thin adapter: check
 //! the pointers C handed over, call the registry, map errors to negative errno.
+//!
+//! Every `unsafe extern "C"` function here has the safety contract of the Zephyr API
+//! it implements (valid pointers, NUL-terminated names, a loader whose callbacks behave):
+//! the header documents the functions, Zephyr documents the contract.
+#![allow(clippy::missing_safety_doc)]
 
 use core::ffi::{c_char, c_int, c_uint, c_void};
 use core::ptr;
@@ -414,6 +419,8 @@ pub unsafe extern "C" fn llext_add_domain(ext: *mut llext, domain: *mut k_mem_do
 
 /// File offset of section `search_name` (`llext_find_section`). Needs a loader that can
 /// peek and has loaded a file; `-ENOTSUP` otherwise, `-ENOENT` if absent.
+// elf_shdr_t/elf_ehdr_t fields are u32 on 32-bit targets, u64 on 64-bit ones.
+#[allow(clippy::useless_conversion)]
 #[no_mangle]
 pub unsafe extern "C" fn llext_find_section(loader: *mut llext_loader, search_name: *const c_char) -> ssize_t {
     // SAFETY: memory read of the caller's loader and name.
@@ -430,9 +437,9 @@ pub unsafe extern "C" fn llext_find_section(loader: *mut llext_loader, search_na
         return Error::NotSup.to_errno() as ssize_t;
     }
     let names = &l.sects[mem::SHSTRTAB];
-    let names_start = names.sh_offset as u64 + names.sh_info as u64;
+    let names_start = u64::from(names.sh_offset) + u64::from(names.sh_info);
     for i in 0..shnum {
-        let Some(p) = source.peek(l.hdr.e_shoff as u64 + i * shentsize, shentsize as usize) else {
+        let Some(p) = source.peek(u64::from(l.hdr.e_shoff) + i * shentsize, shentsize as usize) else {
             return Error::NotSup.to_errno() as ssize_t;
         };
         // SAFETY: memory read of one section header the loader exposed (range checked).

@@ -1,4 +1,5 @@
 //! Zephyr's loader vtable as a [`Source`], and the buffer loader's functions.
+#![allow(clippy::missing_safety_doc)] // Zephyr's API contract (see ffi/api.rs).
 
 use core::ffi::{c_int, c_void};
 
@@ -83,7 +84,7 @@ impl Source for CLoader {
         (!p.is_null()).then_some(p.cast())
     }
 
-    fn len(&self) -> Option<u64> {
+    fn file_len(&self) -> Option<u64> {
         self.len
     }
 

@@ -1,5 +1,6 @@
 //! Bare-metal platform (no OS; the CI target rig): one static heap in `.bss`, code runs
 //! where it is written, no caches to maintain, a single thread so no lock.
+#![allow(clippy::missing_safety_doc)] // Zephyr's API contract (see ffi/api.rs).
 
 use core::cell::UnsafeCell;
 use core::ptr::NonNull;
