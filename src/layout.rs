@@ -356,8 +356,16 @@ fn plan_shared(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], 
         if r.desc.sh_type == SHT_NULL || r.desc.size == 0 {
             continue;
         }
+        if matches!(index, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) {
+            // The tables are regions of their own, as for ET_REL.
+            let plan = span(sections, places, index, r)?;
+            if let Some(slot) = regions.get_mut(index) {
+                *slot = plan;
+            }
+            continue;
+        }
         let mut plan = r;
-        if !matches!(index, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) {
+        {
             // A window of the image: extent by link-time address, no pre-pad.
             let (mut lo, mut hi) = (u64::MAX, 0u64);
             for (section_index, s) in sections.iter() {
@@ -464,6 +472,12 @@ pub struct Image {
     pub size: usize,
 }
 
+/// Offset of the aux area (GOT, veneers) after `size` bytes of text: 8-aligned, so the
+/// GOT base (`_GLOBAL_OFFSET_TABLE_`) is aligned whether or not it has entries.
+pub fn aux_offset(size: usize) -> usize {
+    size.wrapping_add(7) & !7
+}
+
 /// Gives every non-empty region memory and fills it from the file. `done` lists regions
 /// already materialised (the string tables, which are needed earlier).
 pub fn materialize(
@@ -508,7 +522,10 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
             let aligned = input.pre_located || (ptr as usize) % align == 0;
             match run {
                 Some(run) if aligned => {
-                    return Ok(RegionMem { write: ptr, run, size: plan.size, alloc_size: 0, block: None, aux_write: core::ptr::null_mut(), aux_run: 0 });
+                    // No aux entries in place (plan.aux == 0), but the GOT base still
+                    // follows the text, as for a copied region.
+                    let aux_run = run + aux_offset(plan.size) as u64;
+                    return Ok(RegionMem { write: ptr, run, size: plan.size, alloc_size: 0, block: None, aux_write: core::ptr::null_mut(), aux_run });
                 }
                 _ => log::debug!("llext: region {} copied: buffer not usable in place", mem::NAMES.get(index).unwrap_or(&"?")),
             }
@@ -546,8 +563,8 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
             source.read_at(plan.desc.offset + prepad as u64, dst)?;
         }
     }
-    let aux_write = write.wrapping_add(plan.size);
-    Ok(RegionMem { write, run, size: plan.size, alloc_size, block: Some(block), aux_write, aux_run: run + plan.size as u64 })
+    let aux_write = write.wrapping_add(aux_offset(plan.size));
+    Ok(RegionMem { write, run, size: plan.size, alloc_size, block: Some(block), aux_write, aux_run: run + aux_offset(plan.size) as u64 })
 }
 
 /// Materialises the `ET_DYN` image and points every allocatable region into it.

@@ -50,16 +50,11 @@ impl AuxPlan {
         if self.got_entries == 0 && self.veneers == 0 {
             return Some(0);
         }
-        let pad = aux_padding(content);
+        let pad = crate::layout::aux_offset(content) - content;
         let got = self.got_entries.checked_mul(arch.pointer_size())?;
         let veneers = self.veneers.checked_mul(veneer_slot(arch))?;
         pad.checked_add(got)?.checked_add(veneers)
     }
-}
-
-/// Bytes from the end of the region content to the 8-aligned aux area.
-pub fn aux_padding(content: usize) -> usize {
-    content.wrapping_neg() & 7
 }
 
 /// Bytes reserved per veneer on `arch`.
@@ -327,7 +322,7 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
     let arch = input.header.arch;
     let text = input.mems.get(mem::TEXT).ok_or(Error::NoExec)?;
     let aux_bytes = aux_plan.bytes(arch, text.size).ok_or(Error::NoMem)?;
-    let aux_len = aux_bytes.saturating_sub(aux_padding(text.size));
+    let aux_len = aux_bytes.saturating_sub(crate::layout::aux_offset(text.size) - text.size);
     let aux_slice: &mut [u8] = if aux_len == 0 || text.aux_write.is_null() {
         &mut []
     } else {

@@ -32,9 +32,27 @@ unsafe impl Sync for ArenaPlatform {}
 
 impl ArenaPlatform {
     /// An arena whose memory runs where it is written, readable, writable and
-    /// executable, for extensions that run natively in this process.
+    /// executable, for extensions that run natively in this process. It is placed
+    /// within ±1 GiB of this program's code where possible: x86_64 small-model code
+    /// (PIE, `-fPIC`) reaches base-image data with 32-bit PC-relative references.
     pub fn native(size: usize) -> ArenaPlatform {
-        Self::map(size, None, libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC)
+        let prot = libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC;
+        let code = ArenaPlatform::native as *const () as usize;
+        // Candidate starts every `step` bytes on both sides of the code, out to 1 GiB.
+        let step = size.max(16 << 20).next_power_of_two();
+        for k in 1..(1usize << 30) / step {
+            for hint in [code.checked_sub(k * step + size), code.checked_add(k * step)].into_iter().flatten() {
+                let hint = hint & !0xfff;
+                if let Some(base) = Self::mmap(hint, size, prot) {
+                    if (base as usize).abs_diff(code) < (1 << 30) {
+                        return Self::with_base(base, size, None);
+                    }
+                    // SAFETY: platform call unmapping the mapping just made, unused.
+                    unsafe { libc::munmap(base.cast(), size) };
+                }
+            }
+        }
+        Self::map(size, None, prot)
     }
 
     /// An arena that extension code sees at `run_base` (another machine's addresses).
@@ -42,13 +60,20 @@ impl ArenaPlatform {
         Self::map(size, Some(run_base), libc::PROT_READ | libc::PROT_WRITE)
     }
 
+    fn mmap(hint: usize, size: usize, prot: i32) -> Option<*mut u8> {
+        // SAFETY: platform call: a fresh anonymous private mapping (the hint is only a
+        // hint), owned by the caller.
+        let base = unsafe { libc::mmap(hint as *mut libc::c_void, size, prot, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0) };
+        (base != libc::MAP_FAILED).then_some(base.cast::<u8>())
+    }
+
     fn map(size: usize, run_base: Option<u64>, prot: i32) -> ArenaPlatform {
-        // SAFETY: platform call: a fresh anonymous private mapping, owned by this arena.
-        let base = unsafe {
-            libc::mmap(core::ptr::null_mut(), size, prot, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0)
-        };
-        assert!(base != libc::MAP_FAILED, "llext host arena: mmap of {size} bytes failed");
-        let base = base.cast::<u8>();
+        let base = Self::mmap(0, size, prot);
+        let Some(base) = base else { panic!("llext host arena: mmap of {size} bytes failed") };
+        Self::with_base(base, size, run_base)
+    }
+
+    fn with_base(base: *mut u8, size: usize, run_base: Option<u64>) -> ArenaPlatform {
         // SAFETY: the heap gets exclusive use of the whole mapping made above.
         let heap = unsafe { Heap::new(base, size) };
         ArenaPlatform {

@@ -1,0 +1,250 @@
+//! Zephyr platform: the LLEXT heap is a `k_heap`, the extension list is guarded by a
+//! `k_mutex`, caches and MMU attributes go through Zephyr's APIs, and the `log` facade
+//! is forwarded to Zephyr logging (log module `llext`).
+//!
+//! Zephyr's kernel API is mostly `static inline` functions and syscall wrappers, so the
+//! calls go through a small C glue file of the module (`zephyr/llext_rs_glue.c`), which
+//! also holds the `K_HEAP_DEFINE`/`K_MUTEX_DEFINE` objects (sized by Kconfig) and the
+//! `BUILD_ASSERT`s where Rust and C layouts meet.
+#![allow(clippy::missing_safety_doc)] // Zephyr's API contract (see ffi/api.rs).
+
+use core::ffi::{c_int, c_void};
+use core::ptr::NonNull;
+
+use super::{Access, MemKind, Platform, Protection};
+use crate::error::{Error, Result};
+
+extern "C" {
+    fn llext_rs_z_alloc(align: usize, size: usize) -> *mut c_void;
+    fn llext_rs_z_free(ptr: *mut c_void, exec_or_data: bool, size: usize);
+    fn llext_rs_z_lock();
+    fn llext_rs_z_unlock();
+    fn llext_rs_z_sync(ptr: *const c_void, len: usize, exec: bool);
+    fn llext_rs_z_set_access(ptr: *const c_void, len: usize, access: c_int);
+    fn llext_rs_z_flush_logs();
+    /// 0: no constraint, 1: power-of-two MPU regions (param = minimum), 2: MMU pages
+    /// (param = page size).
+    fn llext_rs_z_protection(param: *mut usize) -> c_int;
+    fn llext_rs_z_heap_init(mem: *mut c_void, bytes: usize) -> c_int;
+    fn llext_rs_z_heap_uninit() -> c_int;
+    fn llext_rs_z_log(level: c_int, msg: *const u8);
+}
+
+/// The Zephyr platform (stateless: the kernel objects live in the C glue).
+pub struct ZephyrPlatform;
+
+/// The C API's platform.
+pub static PLATFORM: ZephyrPlatform = ZephyrPlatform;
+
+// SAFETY: blocks come from a k_heap (disjoint until freed); code runs where it is
+// written; the kernel objects behind the glue are thread-safe.
+unsafe impl Platform for ZephyrPlatform {
+    fn alloc(&self, _kind: MemKind, size: usize, align: usize) -> Option<NonNull<u8>> {
+        // SAFETY: platform call into k_heap_aligned_alloc().
+        NonNull::new(unsafe { llext_rs_z_alloc(align, size) }.cast::<u8>())
+    }
+
+    unsafe fn free(&self, kind: MemKind, ptr: NonNull<u8>, size: usize, _align: usize) {
+        // SAFETY: platform call returning a block of this heap; the glue restores RW
+        // page attributes of extension regions first (MMU targets).
+        unsafe { llext_rs_z_free(ptr.as_ptr().cast(), kind != MemKind::Meta, size) }
+    }
+
+    fn protection(&self) -> Protection {
+        let mut param = 0usize;
+        // SAFETY: platform call writing one out-parameter.
+        match unsafe { llext_rs_z_protection(&mut param) } {
+            1 => Protection::PowerOfTwo { min: param },
+            2 => Protection::Pages { page: param },
+            _ => Protection::None,
+        }
+    }
+
+    fn sync_caches(&self, ptr: *const u8, len: usize, exec: bool) {
+        // SAFETY: platform call over memory the loader just wrote.
+        unsafe { llext_rs_z_sync(ptr.cast(), len, exec) }
+    }
+
+    fn set_access(&self, ptr: *const u8, len: usize, access: Access) {
+        let a = match access {
+            Access::ReadExec => 0,
+            Access::ReadOnly => 1,
+            Access::ReadWrite => 2,
+        };
+        // SAFETY: platform call over a page-aligned region the loader allocated.
+        unsafe { llext_rs_z_set_access(ptr.cast(), len, a) }
+    }
+
+    fn flush_logs(&self) {
+        // SAFETY: platform call.
+        unsafe { llext_rs_z_flush_logs() }
+    }
+
+    fn lock(&self) {
+        // SAFETY: platform call: k_mutex_lock (recursive for the owner).
+        unsafe { llext_rs_z_lock() }
+    }
+
+    fn unlock(&self) {
+        // SAFETY: platform call: k_mutex_unlock.
+        unsafe { llext_rs_z_unlock() }
+    }
+
+    fn heap_init(&self, mem: NonNull<u8>, bytes: usize) -> Result<()> {
+        // SAFETY: platform call handing the caller's buffer to k_heap_init().
+        errno(unsafe { llext_rs_z_heap_init(mem.as_ptr().cast(), bytes) })
+    }
+
+    fn heap_uninit(&self) -> Result<()> {
+        // SAFETY: platform call.
+        errno(unsafe { llext_rs_z_heap_uninit() })
+    }
+}
+
+fn errno(rc: c_int) -> Result<()> {
+    match rc {
+        0 => Ok(()),
+        -12 => Err(Error::NoMem),
+        -17 => Err(Error::Exist),
+        -16 => Err(Error::Busy),
+        -22 => Err(Error::Inval),
+        _ => Err(Error::NoSys),
+    }
+}
+
+// ------------------------------------------------------------ log bridge -----------
+
+/// Forwards `log` records to Zephyr's logging (module `llext`), one formatted line each.
+struct ZephyrLogger;
+
+/// Fixed buffer a record is formatted into (truncated, NUL-terminated).
+struct Line {
+    buf: [u8; 96],
+    len: usize,
+}
+
+impl core::fmt::Write for Line {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let room = self.buf.len() - 1 - self.len;
+        let n = s.len().min(room);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+impl log::Log for ZephyrLogger {
+    fn enabled(&self, _m: &log::Metadata) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record) {
+        let mut line = Line { buf: [0; 96], len: 0 };
+        let _ = core::fmt::write(&mut line, *record.args());
+        // Zephyr's levels: 1 error .. 4 debug.
+        let level = match record.level() {
+            log::Level::Error => 1,
+            log::Level::Warn => 2,
+            log::Level::Info => 3,
+            log::Level::Debug | log::Level::Trace => 4,
+        };
+        // SAFETY: platform call with a NUL-terminated string (Zephyr copies it).
+        unsafe { llext_rs_z_log(level, line.buf.as_ptr()) }
+    }
+
+    fn flush(&self) {}
+}
+
+static LOGGER: ZephyrLogger = ZephyrLogger;
+
+/// Called once by the glue's `SYS_INIT` with `CONFIG_LLEXT_RS_LOG_LEVEL` (0 = off).
+#[no_mangle]
+pub extern "C" fn llext_rs_zephyr_init(level: c_int) {
+    let filter = match level {
+        1 => log::LevelFilter::Error,
+        2 => log::LevelFilter::Warn,
+        3 => log::LevelFilter::Info,
+        4 => log::LevelFilter::Debug,
+        _ => return,
+    };
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(filter);
+    }
+}
+
+// ------------------------------------------------------------ user mode ------------
+
+#[cfg(feature = "userspace")]
+mod user {
+    use super::*;
+    use crate::ffi::types::{llext, LLEXT_MEM_PARTITIONS};
+    use crate::layout::mem;
+    use crate::load::Loaded;
+
+    /// `struct k_mem_partition` (include/zephyr/app_memory/mem_domain.h): start, size,
+    /// attributes. The attribute type is arch specific; the glue checks size and
+    /// offsets with BUILD_ASSERTs against Zephyr's definition (llext_rs_glue.c).
+    #[repr(C)]
+    #[derive(Clone, Copy)]
+    pub struct k_mem_partition {
+        pub start: usize,
+        pub size: usize,
+        pub attr: k_mem_partition_attr_t,
+    }
+
+    /// `k_mem_partition_attr_t`: `struct { uint32_t rasr_attr; }` on ARMv7-M,
+    /// `pentry_t` (`uint64_t` with `CONFIG_X86_PAE`, the default) on x86. The glue's
+    /// BUILD_ASSERTs reject other configurations.
+    #[cfg(target_arch = "arm")]
+    pub type k_mem_partition_attr_t = u32;
+    #[cfg(not(target_arch = "arm"))]
+    pub type k_mem_partition_attr_t = u64;
+
+    extern "C" {
+        /// Attributes for text (0), rodata (1), data/bss (2): K_MEM_PARTITION_P_RX_U_RX,
+        /// _P_RO_U_RO, _P_RW_U_RW.
+        fn llext_rs_z_part_attr(kind: c_int) -> k_mem_partition_attr_t;
+        fn llext_rs_z_add_partition(domain: *mut c_void, part: *mut k_mem_partition) -> c_int;
+    }
+
+    /// Partitions of TEXT, DATA, RODATA, BSS (in `enum llext_mem` order).
+    pub fn partitions(loaded: &Loaded) -> [k_mem_partition; LLEXT_MEM_PARTITIONS] {
+        let mut parts = [k_mem_partition { start: 0, size: 0, attr: 0 }; LLEXT_MEM_PARTITIONS];
+        for (i, p) in parts.iter_mut().enumerate() {
+            let Some(m) = loaded.mems.get(i) else { continue };
+            if m.write.is_null() || m.size == 0 {
+                continue;
+            }
+            let kind = match i {
+                mem::TEXT => 0,
+                mem::RODATA => 1,
+                _ => 2,
+            };
+            p.start = m.write as usize;
+            p.size = if m.alloc_size != 0 { m.alloc_size } else { m.size };
+            // SAFETY: platform call returning a constant.
+            p.attr = unsafe { llext_rs_z_part_attr(kind) };
+        }
+        parts
+    }
+
+    /// `llext_add_domain`: adds each non-empty partition to `domain`.
+    pub unsafe fn add_domain(ext: *mut llext, domain: *mut c_void) -> c_int {
+        // SAFETY: memory access of the caller's loaded extension.
+        let Some(e) = (unsafe { ext.as_mut() }) else { return Error::Inval.to_errno() };
+        for p in e.mem_parts.iter_mut() {
+            if p.size == 0 {
+                continue;
+            }
+            // SAFETY: platform call: k_mem_domain_add_partition.
+            let rc = unsafe { llext_rs_z_add_partition(domain, p) };
+            if rc != 0 {
+                return rc;
+            }
+        }
+        0
+    }
+}
+
+#[cfg(feature = "userspace")]
+pub use user::{add_domain, k_mem_partition, partitions};
