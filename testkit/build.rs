@@ -216,6 +216,7 @@ struct Built {
 }
 
 fn main() {
+    println!("cargo:rustc-check-cfg=cfg(llext_c_api_test)");
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let cdir = manifest.join("c");
@@ -253,6 +254,25 @@ fn main() {
 
     write_table(&out, &include, results.into_iter().flatten().collect());
     build_native_base(&manifest);
+    if env::var_os("DEP_LLEXT_RS_INCLUDE").is_some() {
+        build_c_api_test(&manifest, &include);
+    }
+}
+
+/// The C API test program (tests/c/api_test.c in the llext-rs repo): C that includes
+/// only the generated headers, linked into the Rust test that drives it (the C API
+/// functions it calls are llext-rs's, in the same binary).
+fn build_c_api_test(manifest: &Path, include: &Path) {
+    let src = manifest.join("..").join("tests").join("c").join("api_test.c");
+    println!("cargo:rerun-if-changed={}", src.display());
+    cc::Build::new()
+        .file(&src)
+        .include(include)
+        .warnings(true)
+        .extra_warnings(true)
+        .flag("-std=gnu11")
+        .compile("llext_c_api_test");
+    println!("cargo:rustc-cfg=llext_c_api_test");
 }
 
 fn check_tools() {

@@ -48,9 +48,19 @@
 				"._llext_const_symbol.static." LLEXT_RS_STRINGIFY(sym_name),       \
 				LLEXT_RS_STRINGIFY(sym_name))
 #else
+/* Hosted: no linker script keeps the entries, so they must survive --gc-sections
+ * by themselves (SHF_GNU_RETAIN). */
+#if defined(__has_attribute)
+#if __has_attribute(retain)
+#define LLEXT_RS_RETAIN __attribute__((retain))
+#endif
+#endif
+#ifndef LLEXT_RS_RETAIN
+#define LLEXT_RS_RETAIN
+#endif
 #define Z_EXPORT_SYMBOL_NAMED(sym_ident, sym_name)                                        \
-	Z_LLEXT_RS_EXPORT_ENTRY(sym_ident, sym_name, "llext_rs_exports",                  \
-				LLEXT_RS_STRINGIFY(sym_name))
+	LLEXT_RS_RETAIN Z_LLEXT_RS_EXPORT_ENTRY(sym_ident, sym_name, "llext_rs_exports",  \
+						LLEXT_RS_STRINGIFY(sym_name))
 #endif
 
 /** Exports a symbol from an extension under another name. */

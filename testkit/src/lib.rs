@@ -16,3 +16,18 @@ pub mod native;
 pub mod oracle;
 
 pub use fixtures::{Arch, Codegen, ElfKind, Fixture, Flavor, FIXTURES};
+
+/// The C API test program (tests/c/api_test.c), built against llext-rs's generated
+/// headers; each function returns 0 or -1 with [`c_api::llext_rs_c_api_failure`] set.
+#[cfg(llext_c_api_test)]
+pub mod c_api {
+    use std::ffi::c_char;
+    extern "C" {
+        pub fn llext_rs_c_api_failure() -> *const c_char;
+        pub fn llext_rs_c_api_hello(elf: *const u8, len: usize) -> i32;
+        pub fn llext_rs_c_api_init_fini(elf: *const u8, len: usize) -> i32;
+        pub fn llext_rs_c_api_dependency(dep: *const u8, dep_len: usize, user: *const u8, user_len: usize) -> i32;
+        pub fn llext_rs_c_api_inspect(elf: *mut u8, len: usize) -> i32;
+        pub fn llext_rs_c_api_errors(elf: *const u8, len: usize) -> i32;
+    }
+}
