@@ -516,7 +516,9 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
         Storage::Temporary => false,
     };
     let file_backed = plan.desc.sh_type != SHT_NOBITS;
-    if (in_place_allowed || input.pre_located) && file_backed && !plan.packed && plan.aux == 0 {
+    // Pre-located regions are in place too, but only where the storage type allows it
+    // (Zephyr 4.3: otherwise -EFAULT below).
+    if in_place_allowed && file_backed && !plan.packed && plan.aux == 0 {
         if let Some(ptr) = source.peek(plan.desc.offset, plan.size) {
             let run = if input.pre_located { Some(plan.desc.addr) } else { input.platform.run_address(ptr) };
             let aligned = input.pre_located || (ptr as usize) % align == 0;

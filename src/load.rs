@@ -266,8 +266,12 @@ fn load_prepared(
     // Exports.
     let exports = if params.export_all_globals {
         export_globals(&input, source, &mems, &regions)?
-    } else {
+    } else if params.relocate_local {
         export_table(platform, &header, &mems, &regions)?
+    } else {
+        // `.exported_sym` holds pointers only once relocated: without relocation there
+        // is no valid export table (Zephyr 4.3 builds one from the raw words).
+        None
     };
     alloc_size += exports.as_ref().map_or(0, |e| e.heap_size());
 

@@ -24,7 +24,7 @@ pub enum Step {
     },
     /// Run `.preinit_array` then `.init_array`, in order.
     Init,
-    /// Run `.fini_array` (in reverse order, as Zephyr does).
+    /// Run `.fini_array`, in array order (as Zephyr 4.3's `llext_teardown` does).
     Fini,
 }
 
@@ -339,7 +339,7 @@ pub fn run(target: &mut dyn Target, image: &Image, steps: &[Step]) -> Result<(),
                 }
             }
             Step::Fini => {
-                for &f in image.fini_array.iter().rev() {
+                for &f in image.fini_array.iter() {
                     target.call(f, &[]).map_err(ctx)?;
                 }
             }
