@@ -127,6 +127,10 @@ pub fn find_tables(header: &Header, sections: &SectionTable) -> Result<Tables> {
 
 /// Region a section belongs to by Zephyr 4.3's rules, before the loaded/size filters.
 fn classify(s: &Section, name: &[u8]) -> usize {
+    // SHT_NULL marks an empty region below: such a section is never loaded.
+    if s.sh_type == SHT_NULL {
+        return mem::COUNT;
+    }
     if name == EXPORT_SECTION {
         return mem::EXPORT;
     }
@@ -297,7 +301,8 @@ fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, mut
     r.packed = false;
     for (index, s) in sections.iter() {
         if let Some(p) = places.get_mut(index).filter(|p| usize::from(p.region) == region && !p.detached) {
-            p.offset = usize::try_from(s.offset - r.desc.offset).map_err(|_| Error::NoExec)?;
+            let offset = s.offset.checked_sub(r.desc.offset).ok_or(Error::NoExec)?;
+            p.offset = usize::try_from(offset).map_err(|_| Error::NoExec)?;
         }
     }
     Ok(r)

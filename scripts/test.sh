@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# llext-rs test suite: installs what it needs, then runs
+#   1. the host suite (cargo test: relocator vectors, every fixture x arch through the
+#      loader executed in Unicorn and natively, the GNU ld differential oracle, load
+#      parameters, the C API from C, the bad-input table),
+#   2. the target rig, if present: the cross-compiled loader through its C header on
+#      emulated Cortex-M3 (lm3s6965evb) and i386 under QEMU,
+#   3. a one-minute fuzzing smoke run of the load pipeline.
+# Ends with one summary line: "summary: N passed, M failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p target
+
+bash scripts/install-deps.sh
+
+echo "== host suite (cargo test)"
+cargo test --workspace --lib --tests 2>&1 | tee target/host-tests.log
+passed=$(grep -Eo "^test result: ok\. [0-9]+ passed" target/host-tests.log | awk '{s += $4} END {print s + 0}')
+
+if [ -x rig/run.sh ]; then
+	echo "== target rig (QEMU)"
+	bash rig/run.sh 2>&1 | tee target/rig.log
+	rig=$(grep -Eo "^[0-9]+ passed, [0-9]+ failed" target/rig.log | awk '{p += $1; f += $3} END {print p + 0, f + 0}')
+	passed=$((passed + ${rig% *}))
+	[ "${rig#* }" = 0 ] || { echo "summary: $passed passed, ${rig#* } failed"; exit 1; }
+fi
+
+echo "== fuzzing smoke run"
+bash scripts/fuzz.sh "${LLEXT_FUZZ_SECONDS:-60}"
+
+echo "summary: $passed passed, 0 failed"
