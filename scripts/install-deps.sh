@@ -8,7 +8,8 @@
 #                    targets here)
 #   emulators        qemu-system-arm / qemu-system-x86 from bookworm-backports (plain
 #                    bookworm's qemu-system conflicts with the image's qemu-utils)
-#   build tools      cmake, ninja, pkg-config (the unicorn-engine crate builds its C core)
+#   build tools      cmake, ninja, pkg-config, libclang (the unicorn-engine crate builds
+#                    its C core and runs bindgen)
 set -euo pipefail
 
 SUDO=""
@@ -23,7 +24,7 @@ missing() {
 	echo "${out[@]:-}"
 }
 
-BASE_PKGS=(gcc g++ make cmake ninja-build pkg-config python3
+BASE_PKGS=(gcc g++ make cmake ninja-build pkg-config python3 libclang-dev
 	gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 	gcc-i686-linux-gnu binutils-i686-linux-gnu
 	rustc-web cargo-web rust-web-src)
