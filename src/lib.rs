@@ -1,5 +1,8 @@
 //! llext-rs: Zephyr's LLEXT loader and linker for linkable loadable extensions.
 #![cfg_attr(not(feature = "std"), no_std)]
+// Bad input must never panic: no unwrap, no indexing, no explicit panics in the loader
+// (unit tests may).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod arch;
 pub mod elf;
