@@ -237,7 +237,10 @@ pub fn write_veneer(kind: VeneerKind, bytes: &mut [u8], address: u64, target: u6
         #[cfg(feature = "arch-x86_64")]
         VeneerKind::X86_64 => x86_64::write_veneer(bytes, address, target),
         #[allow(unreachable_patterns)]
-        _ => Err(Error::NotSup),
+        _ => {
+            let _ = (bytes, address, target);
+            Err(Error::NotSup)
+        }
     }
 }
 
@@ -266,6 +269,7 @@ pub(crate) fn read_u16(bytes: &[u8], offset: usize) -> Result<u16> {
 pub(crate) fn read_u32(bytes: &[u8], offset: usize) -> Result<u32> {
     read_bytes(bytes, offset).map(u32::from_le_bytes)
 }
+#[cfg(feature = "arch-x86_64")]
 pub(crate) fn read_u64(bytes: &[u8], offset: usize) -> Result<u64> {
     read_bytes(bytes, offset).map(u64::from_le_bytes)
 }
