@@ -1,0 +1,96 @@
+/*
+ * Demo mode of the rig (rig/demo.sh): the emulated Cortex-M3 loads the hello_world
+ * extension from flash through the Zephyr LLEXT C API, shows where its regions went,
+ * runs it with its printk() output on the console, and unloads it.
+ */
+#include <string.h>
+#include <zephyr/llext/buf_loader.h>
+#include <zephyr/llext/llext.h>
+
+#include "rig.h"
+
+void llext_rs_heap_usage(size_t *used, size_t *peak);
+
+#ifndef RIG_DEMO_CODEGEN
+#define RIG_DEMO_CODEGEN "arm-longcalls" /* Zephyr's default for ARM extensions */
+#endif
+
+_Noreturn void rig_fault(const char *what, uintptr_t pc, uintptr_t addr)
+{
+	rig_printf("\nFATAL: %s at pc 0x%08lx (address 0x%08lx)\n", what, (unsigned long)pc,
+		   (unsigned long)addr);
+	rig_exit(2);
+}
+
+_Noreturn void llext_rs_panic(void)
+{
+	rig_printf("\nFATAL: llext-rs panicked\n");
+	rig_exit(3);
+}
+
+int rig_main(void)
+{
+	static const char *const regions[] = {"text", "data", "rodata", "bss"};
+	const struct rig_fixture *fx = NULL;
+
+	for (size_t i = 0; i < rig_fixture_count; i++) {
+		if (strcmp(rig_fixtures[i].codegen, RIG_DEMO_CODEGEN) == 0 &&
+		    strcmp(rig_fixtures[i].name, "hello_world") == 0) {
+			fx = &rig_fixtures[i];
+		}
+	}
+	if (fx == NULL) {
+		rig_printf("hello_world (%s) is not built in\n", RIG_DEMO_CODEGEN);
+		return 1;
+	}
+
+	rig_printf("llext-rs demo on %s\n", rig_machine);
+	rig_printf("loading hello_world: %u-byte ELF object in flash at %p (%s)\n",
+		   (unsigned)fx->len, (const void *)fx->data, RIG_DEMO_CODEGEN);
+
+	size_t base, used, peak;
+
+	llext_rs_heap_usage(&base, NULL);
+	struct llext_buf_loader buf = LLEXT_BUF_LOADER(fx->data, fx->len);
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext *ext = NULL;
+	int rc = llext_load(&buf.loader, "hello_world", &ext, &param);
+
+	if (rc != 0) {
+		rig_printf("llext_load failed: %d\n", rc);
+		return 1;
+	}
+	for (int i = 0; i < 4; i++) {
+		if (ext->mem_size[i] != 0) {
+			rig_printf("  %-6s %5u bytes at %p (%s)\n", regions[i],
+				   (unsigned)ext->mem_size[i], ext->mem[i],
+				   ext->mem_on_heap[i] ? "copied to the LLEXT heap"
+						       : "used in place");
+		}
+	}
+
+	int (*entry)(void) = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, "test_entry");
+
+	if (entry == NULL) {
+		rig_printf("test_entry is not exported\n");
+		return 1;
+	}
+	rig_printf("calling test_entry() at %p; the extension prints:\n", (const void *)entry);
+	rig_printf("----------------------------------------\n");
+	rig_echo_printk = 1;
+	int ret = entry();
+
+	rig_echo_printk = 0;
+	rig_printf("----------------------------------------\n");
+	rig_printf("test_entry() returned %d\n", ret);
+
+	llext_rs_heap_usage(&used, &peak);
+	rig_printf("LLEXT heap: %u bytes in use while loaded, high-water %u of %u bytes\n",
+		   (unsigned)used, (unsigned)peak, RIG_HEAP_KB * 1024u);
+	rc = llext_unload(&ext);
+	llext_rs_heap_usage(&used, &peak);
+	rig_printf("unloaded (llext_unload returned %d); heap in use: %u bytes\n", rc,
+		   (unsigned)used);
+	rig_printf("stack high-water: %u bytes\n", (unsigned)rig_stack_high_water());
+	return ret == 42 && rc == 0 && used == base ? 0 : 1;
+}

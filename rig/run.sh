@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The target rig: builds llext-rs for bare-metal Cortex-M3 and i386, links it with the
+# C test harness and the testkit fixture extensions, runs both under QEMU, and prints
+# the per-case results, the loader's footprint and its heap/stack high-water marks.
+#
+#   rig/run.sh [arm] [x86]          (default: both; exit status non-zero on any failure)
+#
+# Settings (environment): RIG_TIMEOUT (seconds per QEMU run, default 60),
+# RIG_RUSTFLAGS (default -Dwarnings), RIG_LOG=1..5 (print the loader's log; links
+# rig/logshim, footprints then include the logger), RIG_CARGO/RIG_RUSTC, and the
+# Makefile's ARM_HEAP_KB, X86_HEAP_KB, ARM_STACK, ... (see rig/Makefile).
+set -u -o pipefail
+RIG="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+B="$RIG/build"
+TIMEOUT="${RIG_TIMEOUT:-60}"
+ARCHES=("$@")
+[ ${#ARCHES[@]} -eq 0 ] && ARCHES=(arm x86)
+for arch in "${ARCHES[@]}"; do
+	case $arch in arm | x86) ;; *) echo "usage: $0 [arm] [x86]" >&2; exit 2 ;; esac
+done
+
+for tool in make python3 arm-none-eabi-gcc i686-linux-gnu-gcc qemu-system-arm qemu-system-i386; do
+	command -v "$tool" >/dev/null || { echo "rig: $tool is missing" >&2; exit 2; }
+done
+
+echo "== building (${ARCHES[*]})"
+# -j: the two fixture sets and the harness objects build in parallel.
+mkdir -p "$B"
+make -C "$RIG" --no-print-directory -j"$(nproc)" "${ARCHES[@]}" >"$B/make.log" 2>&1 || {
+	tail -n 60 "$B/make.log" >&2
+	echo "rig: build failed (full log: $B/make.log)" >&2
+	exit 2
+}
+
+# Runs one machine; prints its output as it comes and sets its verdict.
+run_arm() {
+	timeout "$TIMEOUT" qemu-system-arm -M lm3s6965evb -display none -serial none -monitor none \
+		-chardev stdio,id=con -semihosting-config enable=on,target=native,chardev=con \
+		-kernel "$B/arm/rig-arm.elf" </dev/null
+	# Semihosting SYS_EXIT_EXTENDED passes the rig's status through unchanged.
+}
+run_x86() {
+	timeout "$TIMEOUT" qemu-system-i386 -nodefaults -display none -no-reboot \
+		-debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-kernel "$B/x86/rig-x86.elf" </dev/null
+	local rc=$?
+	# isa-debug-exit exits with (status << 1) | 1; 0 means the guest reset (triple fault).
+	case $rc in
+	0) return 99 ;;
+	124) return 124 ;;
+	*) [ $((rc & 1)) -eq 1 ] && return $((rc >> 1)) || return $rc ;;
+	esac
+}
+
+declare -A VERDICT
+failed=0
+for arch in "${ARCHES[@]}"; do
+	echo
+	echo "== running on $arch"
+	log="$B/$arch/run.log"
+	"run_$arch" | tee "$log"
+	rc=${PIPESTATUS[0]}
+	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	case $rc in
+	0) VERDICT[$arch]="PASS ($summary)" ;;
+	1) VERDICT[$arch]="FAIL ($summary)" ;;
+	124) VERDICT[$arch]="FAIL (timed out after ${TIMEOUT}s; last output: $(tail -n 1 "$log"))" ;;
+	99) VERDICT[$arch]="FAIL (the machine reset: triple fault)" ;;
+	*) VERDICT[$arch]="FAIL (exit status $rc${summary:+; $summary})" ;;
+	esac
+	# A run that exits 0 must also have printed a clean summary.
+	if [ "$rc" -eq 0 ] && ! grep -qE '^[0-9]+ passed, 0 failed$' "$log"; then
+		VERDICT[$arch]="FAIL (no summary line)"
+	fi
+	case ${VERDICT[$arch]} in FAIL*) failed=1 ;; esac
+done
+
+echo
+for arch in "${ARCHES[@]}"; do
+	case $arch in
+	arm) title="llext-rs on Cortex-M3 (thumbv7m-none-eabi, release: opt-level s, LTO)" ;;
+	x86) title="llext-rs on i386 (targets/i586-unknown-none.json, release: opt-level s, LTO)" ;;
+	esac
+	python3 "$RIG/tools/footprint.py" "$B/$arch/rig-$arch.elf.map" "== footprint: $title"
+	grep -E '^(heap|stack):' "$B/$arch/run.log" | sed 's/^/  /'
+	echo
+done
+
+echo "== verdict"
+for arch in "${ARCHES[@]}"; do
+	echo "  $arch: ${VERDICT[$arch]}"
+done
+exit $failed
