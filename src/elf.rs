@@ -359,7 +359,8 @@ impl<'a> SectionTable<'a> {
             }
         }
         let used = scratch.get_mut(..count).ok_or(Error::NoExec)?;
-        used.sort_unstable_by_key(|&i| self.get(usize::from(i)).map_or(0, |s| s.offset));
+        let offset = |i: &u16| self.get(usize::from(*i)).map_or(0, |s| s.offset);
+        crate::sort::sort_by(used, |a, b| offset(a) < offset(b));
         for pair in used.windows(2) {
             if let [a, b] = *pair {
                 let (a, b) = (self.at(usize::from(a))?, self.at(usize::from(b))?);

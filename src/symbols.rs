@@ -63,11 +63,11 @@ impl BaseTable {
                 *slot = u32::try_from(i).map_err(|_| Error::NoMem)?;
             }
             let t = &table;
-            let by_entry = |a: &u32, b: &u32| match (entries.get(*a as usize), entries.get(*b as usize)) {
-                (Some(a), Some(b)) => t.compare(a, b),
-                _ => Ordering::Equal,
+            let before = |a: &u32, b: &u32| match (entries.get(*a as usize), entries.get(*b as usize)) {
+                (Some(a), Some(b)) => t.compare(a, b) == Ordering::Less,
+                _ => false,
             };
-            order.as_mut_slice().sort_unstable_by(by_entry);
+            crate::sort::sort_by(order.as_mut_slice(), before);
             table.order = Some(order);
         }
         Ok(table)
@@ -137,7 +137,7 @@ pub fn sort_exports(table: &mut [llext_symbol]) {
     // SAFETY: names in an export table point into the extension's memory, which lives
     // as long as the table.
     let key = |s: &llext_symbol| (unsafe { c_str(s.name) }, s.addr as usize);
-    table.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    crate::sort::sort_by(table, |a, b| key(a) < key(b));
 }
 
 /// Binary search in a sorted export table.
