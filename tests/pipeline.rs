@@ -187,19 +187,6 @@ fn every_fixture_runs_in_unicorn() {
     failures_report("unicorn, near layout", ran, &failures);
 }
 
-#[test]
-fn one() {
-    let Ok(name) = std::env::var("LLEXT_ONE") else { return };
-    let (name, flavor) = name.split_once(' ').unwrap();
-    let f = FIXTURES.iter().find(|f| f.name == name && f.flavor.to_string() == flavor).unwrap();
-    let storage = match std::env::var("LLEXT_STORAGE").as_deref() {
-        Ok("p") => Storage::Persistent,
-        Ok("w") => Storage::Writable,
-        _ => Storage::Temporary,
-    };
-    let layout = if std::env::var("LLEXT_FAR").is_ok() { Layout::FAR } else { Layout::NEAR };
-    run_in_unicorn(f, layout, storage).unwrap();
-}
 
 /// Base image in Cortex-M flash (0x0800_0000), extension in SRAM (0x2000_0000): calls
 /// from code built without -mlong-calls are out of Thumb BL range and go through
