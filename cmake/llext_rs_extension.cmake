@@ -1,0 +1,33 @@
+# llext-rs: building extensions. add_llext_target() keeps the signature and behaviour of
+# Zephyr 4.3's (OUTPUT, SOURCES, ...; flags from the toolchain's LLEXT_REMOVE_FLAGS /
+# LLEXT_APPEND_FLAGS properties), with the ELF type and SLID choice taken from the
+# CONFIG_LLEXT_RS_* options. It delegates to Zephyr's implementation, which requires
+# CONFIG_LLEXT: the CONFIG_LLEXT_* variables are set in the function scope only.
+# SPDX-License-Identifier: Apache-2.0
+
+get_property(llext_rs_overridden GLOBAL PROPERTY LLEXT_RS_ADD_LLEXT_TARGET)
+if(COMMAND add_llext_target AND NOT llext_rs_overridden)
+  # CMake keeps the previous definition of an overridden function as _<name>.
+  set_property(GLOBAL PROPERTY LLEXT_RS_ADD_LLEXT_TARGET TRUE)
+  function(add_llext_target target_name)
+    set(CONFIG_LLEXT y)
+    set(CONFIG_LLEXT_TYPE_ELF_OBJECT ${CONFIG_LLEXT_RS_TYPE_ELF_OBJECT})
+    set(CONFIG_LLEXT_TYPE_ELF_RELOCATABLE ${CONFIG_LLEXT_RS_TYPE_ELF_RELOCATABLE})
+    set(CONFIG_LLEXT_TYPE_ELF_SHAREDLIB ${CONFIG_LLEXT_RS_TYPE_ELF_SHAREDLIB})
+    set(CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID ${CONFIG_LLEXT_RS_EXPORT_BUILTINS_BY_SLID})
+    _add_llext_target(${target_name} ${ARGN})
+  endfunction()
+endif()
+
+# llext_rs_embed_extension(<app target> <llext target> <header name>)
+# Turns the .llext of <llext target> into a C array initializer in
+# ${ZEPHYR_BINARY_DIR}/include/generated/<header name> (as Zephyr's tests do), to be
+# written as `static const uint8_t ext[] __aligned(4) = { #include "<header name>" };`.
+function(llext_rs_embed_extension app_target llext_target header_name)
+  get_target_property(llext_file ${llext_target} pkg_output)
+  if(NOT llext_file)
+    set(llext_file ${CMAKE_CURRENT_BINARY_DIR}/${llext_target}.llext)
+  endif()
+  generate_inc_file_for_target(${app_target} ${llext_file}
+    ${ZEPHYR_BINARY_DIR}/include/generated/${header_name})
+endfunction()
