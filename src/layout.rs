@@ -160,9 +160,9 @@ pub struct PlanInput<'a, 'b> {
 }
 
 /// Maps sections to regions and computes every region's extent.
-pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace]) -> Result<[RegionPlan; mem::COUNT]> {
+pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut [RegionPlan; mem::COUNT]) -> Result<()> {
     let PlanInput { header, sections, names, tables, mut detached } = input;
-    let mut regions = [RegionPlan::default(); mem::COUNT];
+    *regions = [RegionPlan::default(); mem::COUNT];
 
     for place in places.iter_mut() {
         *place = SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false };
@@ -236,10 +236,10 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace]) -> Result<[Re
     }
 
     match header.elf_type {
-        ElfType::Relocatable => plan_relocatable(sections, &mut regions, places)?,
-        ElfType::Shared => plan_shared(sections, &mut regions, places)?,
+        ElfType::Relocatable => plan_relocatable(sections, regions, places)?,
+        ElfType::Shared => plan_shared(sections, regions, places)?,
     }
-    Ok(regions)
+    Ok(())
 }
 
 /// `ET_REL`: each region is a file range (Zephyr's pre-pad rule) unless another region's

@@ -3,6 +3,8 @@
 //! is owned by it (or by a guard on the way), so a failed load frees everything.
 
 use crate::arch::Arch;
+use core::mem::MaybeUninit;
+
 use crate::elf::{Class, Header, SectionTable, StringTable, SymbolTable, MAX_HEADER_SIZE, STB_GLOBAL, STT_FUNC, STT_OBJECT};
 use crate::error::{Error, Result};
 use crate::ffi::types::llext_symbol;
@@ -154,8 +156,13 @@ impl Loaded {
     }
 }
 
-/// Loads the ELF file behind `source` for `arch`. The caller must hold the registry
-/// lock when `resolver` looks at other extensions.
+/// Loads the ELF file behind `source` for `arch` into `out`, which is initialised on
+/// success and left uninitialised (everything freed) on error. The caller must hold
+/// the registry lock when `resolver` looks at other extensions.
+///
+/// The extension is built in place in `out` (the extension's own heap block) rather
+/// than returned: `Loaded` is a few KiB, and moving it through return values cost
+/// that much stack several times over on small targets.
 pub fn load(
     platform: &'static dyn Platform,
     arch: Arch,
@@ -163,46 +170,79 @@ pub fn load(
     params: &LoadParams,
     resolver: &mut dyn Resolver,
     hooks: &mut dyn LoadHooks,
-) -> Result<Loaded> {
+    out: &mut MaybeUninit<Loaded>,
+) -> Result<()> {
     source.prepare()?;
-    let result = load_prepared(platform, arch, source, params, resolver, hooks);
+    let result = load_into(platform, arch, source, params, resolver, hooks, out);
     source.finalize();
     result
 }
 
-fn load_prepared(
+fn load_into(
     platform: &'static dyn Platform,
     arch: Arch,
     source: &mut dyn Source,
     params: &LoadParams,
     resolver: &mut dyn Resolver,
     hooks: &mut dyn LoadHooks,
-) -> Result<Loaded> {
+    out: &mut MaybeUninit<Loaded>,
+) -> Result<()> {
     // Parse.
     let (header, header_raw) = Header::read(source, arch)?;
     let table_len = header.shnum * header.class.section_header_size();
     let section_headers = read_header_table(platform, source, &header, table_len)?;
-    let mut alloc_size = 0usize;
     {
         let sections = SectionTable::new(section_headers.bytes(), header.class);
         let mut scratch = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum)?;
         sections.validate(&header, source.file_len(), scratch.as_mut_slice())?;
     }
+    let places = layout::new_places(platform, header.shnum)?;
+    let loaded = out.write(Loaded {
+        header,
+        header_raw,
+        section_headers,
+        regions: [RegionPlan::default(); mem::COUNT],
+        mems: Default::default(),
+        places: Some(places),
+        image: Image::default(),
+        exports: None,
+        alloc_size: 0,
+    });
+    let result = fill(loaded, platform, arch, source, params, resolver, hooks);
+    if result.is_err() {
+        // SAFETY: `loaded` was initialised just above and is not used after this; the
+        // caller treats `out` as uninitialised on error.
+        unsafe { core::ptr::drop_in_place(loaded) };
+    }
+    result
+}
+
+/// Layout, link and exports, in place.
+fn fill(
+    loaded: &mut Loaded,
+    platform: &'static dyn Platform,
+    arch: Arch,
+    source: &mut dyn Source,
+    params: &LoadParams,
+    resolver: &mut dyn Resolver,
+    hooks: &mut dyn LoadHooks,
+) -> Result<()> {
+    let Loaded { header, section_headers, regions, mems, places, image, exports, alloc_size, .. } = loaded;
+    let header: &Header = header;
+    let mut places_block = places.take().ok_or(Error::NoMem)?;
+    let places_arr = places_block.as_mut_slice();
     let sections = SectionTable::new(section_headers.bytes(), header.class);
-    let tables = layout::find_tables(&header, &sections)?;
-    let mut places = layout::new_places(platform, header.shnum)?;
+    let tables = layout::find_tables(header, &sections)?;
 
     let storage = source.storage();
-    let mat = MaterializeInput { platform, header: &header, sections: &sections, storage, pre_located: params.pre_located };
-    let mut mems: [RegionMem; mem::COUNT] = Default::default();
+    let mat = MaterializeInput { platform, header, sections: &sections, storage, pre_located: params.pre_located };
 
     // Section names first: C callbacks (section_detached) may look sections up by name.
     let shstrtab_plan = single_section_plan(&sections, tables.shstrtab)?;
-    let mut early = [RegionPlan::default(); mem::COUNT];
-    if let Some(slot) = early.get_mut(mem::SHSTRTAB) {
+    if let Some(slot) = regions.get_mut(mem::SHSTRTAB) {
         *slot = shstrtab_plan;
     }
-    layout::materialize(&mat, source, &early, places.as_slice(), &mut mems, &[mem::SHSTRTAB])?;
+    layout::materialize(&mat, source, regions, places_arr, mems, &[mem::SHSTRTAB])?;
     let (shstrtab_ptr, shstrtab_size) = mems.get(mem::SHSTRTAB).map(|m| (m.write.cast_const(), m.size)).ok_or(Error::NoExec)?;
     hooks.sections_ready(&EarlyView { section_headers: section_headers.ptr, section_count: header.shnum, shstrtab: shstrtab_ptr, shstrtab_size, shstrtab_desc: shstrtab_plan.desc });
     // SAFETY: the name table region was just materialised and lives in `mems`.
@@ -215,23 +255,19 @@ fn load_prepared(
         let start = index * section_size;
         raw_headers.get(start..start + section_size).is_some_and(|raw| hooks.is_detached(index, raw))
     };
-    let mut regions = layout::plan(
-        PlanInput { header: &header, sections: &sections, names, tables, detached: Some(&mut detached) },
-        places.as_mut_slice(),
-    )?;
-    layout::materialize(&mat, source, &regions, places.as_slice(), &mut mems, &[mem::SYMTAB, mem::STRTAB])?;
-    let symbols = region_bytes(&mems, mem::SYMTAB)?;
+    layout::plan(PlanInput { header, sections: &sections, names, tables, detached: Some(&mut detached) }, places_arr, regions)?;
+    layout::materialize(&mat, source, regions, places_arr, mems, &[mem::SYMTAB, mem::STRTAB])?;
+    let symbols = region_bytes(mems, mem::SYMTAB)?;
     let strings = match regions.get(mem::STRTAB).is_some_and(|r| !r.is_empty()) {
-        true => region_bytes(&mems, mem::STRTAB)?,
-        false => region_bytes(&mems, mem::SHSTRTAB)?, // one table serves both
+        true => region_bytes(mems, mem::STRTAB)?,
+        false => region_bytes(mems, mem::SHSTRTAB)?, // one table serves both
     };
-    let symbols = SymbolTable::new(skip_prepad(symbols, &regions, mem::SYMTAB), header.class);
-    let strings = StringTable::new(skip_prepad(strings, &regions, mem::STRTAB));
+    let symbols = SymbolTable::new(skip_prepad(symbols, regions, mem::SYMTAB), header.class);
+    let strings = StringTable::new(skip_prepad(strings, regions, mem::STRTAB));
 
     // GOT entries and veneers go after the text.
-    let image = Image::default();
     let aux_plan = {
-        let input = LinkInput { platform, header: &header, sections: &sections, places: places.as_slice(), mems: &mems, image: &image, symtab_index: tables.symtab, symbols, strings };
+        let input = LinkInput { platform, header, sections: &sections, places: places_arr, mems, image, symtab_index: tables.symtab, symbols, strings };
         link::plan_aux(&input, source)?
     };
     if let Some(text) = regions.get_mut(mem::TEXT) {
@@ -241,18 +277,17 @@ fn load_prepared(
             return Err(Error::NoExec);
         }
     }
-    let image = match header.elf_type {
+    match header.elf_type {
         crate::elf::ElfType::Relocatable => {
             let rest: [usize; 8] = [mem::TEXT, mem::DATA, mem::RODATA, mem::BSS, mem::EXPORT, mem::PREINIT, mem::INIT, mem::FINI];
-            layout::materialize(&mat, source, &regions, places.as_slice(), &mut mems, &rest)?;
-            Image::default()
+            layout::materialize(&mat, source, regions, places_arr, mems, &rest)?;
         }
-        crate::elf::ElfType::Shared => layout::materialize_shared(&mat, source, &regions, places.as_mut_slice(), &mut mems)?,
-    };
-    alloc_size += mems.iter().map(|m| m.alloc_size).sum::<usize>() + image.block.as_ref().map_or(0, |b| b.size());
+        crate::elf::ElfType::Shared => *image = layout::materialize_shared(&mat, source, regions, places_arr, mems)?,
+    }
+    *alloc_size += mems.iter().map(|m| m.alloc_size).sum::<usize>() + image.block.as_ref().map_or(0, |b| b.size());
 
     // Link.
-    let input = LinkInput { platform, header: &header, sections: &sections, places: places.as_slice(), mems: &mems, image: &image, symtab_index: tables.symtab, symbols, strings };
+    let input = LinkInput { platform, header, sections: &sections, places: places_arr, mems, image, symtab_index: tables.symtab, symbols, strings };
     if params.relocate_local {
         link::relocate_all(&input, source, resolver, &aux_plan)?;
     }
@@ -264,16 +299,16 @@ fn load_prepared(
     }
 
     // Exports.
-    let exports = if params.export_all_globals {
-        export_globals(&input, source, &mems, &regions)?
+    *exports = if params.export_all_globals {
+        export_globals(&input, source, mems, regions)?
     } else if params.relocate_local {
-        export_table(platform, &header, &mems, &regions)?
+        export_table(platform, header, mems, regions)?
     } else {
         // `.exported_sym` holds pointers only once relocated: without relocation there
         // is no valid export table (Zephyr 4.3 builds one from the raw words).
         None
     };
-    alloc_size += exports.as_ref().map_or(0, |e| e.heap_size());
+    *alloc_size += exports.as_ref().map_or(0, |e| e.heap_size());
 
     // Memory protection of what we allocated (MMU targets; in-place regions are left
     // alone: their pages belong to the application's buffer).
@@ -285,15 +320,12 @@ fn load_prepared(
         }
     }
 
-    let regions_out = regions;
     // The section map stays only for the inspection API (Zephyr frees it otherwise).
-    let places = if params.keep_section_info {
-        alloc_size += places.heap_size();
-        Some(places)
-    } else {
-        None
-    };
-    Ok(Loaded { header, header_raw, section_headers, regions: regions_out, mems, places, image, exports, alloc_size })
+    if params.keep_section_info {
+        *alloc_size += places_block.heap_size();
+        *places = Some(places_block);
+    }
+    Ok(())
 }
 
 /// Section header table: in place when the buffer outlives the load and is aligned for

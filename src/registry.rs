@@ -7,6 +7,7 @@
 
 use core::cell::UnsafeCell;
 use core::ffi::c_char;
+use core::mem::MaybeUninit;
 use core::ptr::{self, NonNull};
 
 use crate::arch::Arch;
@@ -210,33 +211,35 @@ impl Registry {
         on_alloc(boxed.cast());
 
         let mut resolver = Linker { base: &state.base, head: state.head, deps: [ptr::null_mut(); LLEXT_MAX_DEPENDENCIES], ndeps: 0, overflow: false };
-        let loaded = load::load(self.platform, self.arch, source, params, &mut resolver, hooks);
-        let loaded = match (loaded, resolver.overflow) {
-            (Ok(_), true) => {
-                log::error!("llext: {} links against more than {} extensions", crate::link::Printable(name), LLEXT_MAX_DEPENDENCIES);
-                Err(Error::NoMem)
-            }
-            (r, _) => r,
-        };
-        let loaded = match loaded {
-            Ok(l) => l,
-            Err(e) => {
-                on_alloc(ptr::null_mut());
-                return Err(e);
-            }
-        };
-
-        let mut public = Self::public_view(&loaded, c_name);
+        // SAFETY: memory access: a field of the block just allocated; `load` builds the
+        // extension in place there (C only ever touches the `public` field).
+        let slot = unsafe { &mut *ptr::addr_of_mut!((*boxed).loaded).cast::<MaybeUninit<Loaded>>() };
+        let mut result = load::load(self.platform, self.arch, source, params, &mut resolver, hooks, slot);
+        if result.is_ok() && resolver.overflow {
+            log::error!("llext: {} links against more than {} extensions", crate::link::Printable(name), LLEXT_MAX_DEPENDENCIES);
+            // SAFETY: `load` succeeded, so the slot is initialised; it is not used again.
+            unsafe { slot.assume_init_drop() };
+            result = Err(Error::NoMem);
+        }
+        if let Err(e) = result {
+            on_alloc(ptr::null_mut());
+            return Err(e);
+        }
+        // SAFETY: `load` succeeded: the slot holds the extension.
+        let loaded = unsafe { slot.assume_init_ref() };
+        let mut public = Self::public_view(loaded, c_name);
         public.dependency = resolver.deps;
         for dep in resolver.deps.iter().filter(|d| !d.is_null()) {
             // SAFETY: dependencies are live list members (lock held).
             unsafe { (**dep).use_count += 1 };
         }
-        // SAFETY: memory write of a fully initialised ExtBox into its own block.
-        unsafe { boxed.write(ExtBox { public, loaded, platform: self.platform }) };
-        let block_ptr = NonNull::new(boxed.cast::<u8>()).ok_or(Error::NoMem)?;
+        // SAFETY: memory writes completing the ExtBox in its own block (its `loaded`
+        // field is initialised); the block now belongs to the list until unload.
+        unsafe {
+            ptr::addr_of_mut!((*boxed).public).write(public);
+            ptr::addr_of_mut!((*boxed).platform).write(self.platform);
+        }
         core::mem::forget(block);
-        let _ = block_ptr;
 
         // Append at the tail: load order.
         let node = boxed.cast::<llext>();
@@ -328,11 +331,11 @@ impl Registry {
         // decrements and asserts, leaking such a provider).
         let deps = e.dependency;
         let boxed = ext.cast::<ExtBox>();
-        // SAFETY: `boxed` was written by `load` and is now unlinked: read it out (its
-        // drop frees every region and table) and give its block back.
+        // SAFETY: `boxed` was completed by `load` and is now unlinked: drop its Rust
+        // state in place (freeing every region and table) and give its block back.
         unsafe {
-            let ExtBox { loaded, platform, .. } = boxed.read();
-            drop(loaded);
+            let platform = (*boxed).platform;
+            ptr::drop_in_place(ptr::addr_of_mut!((*boxed).loaded));
             if let Some(p) = NonNull::new(boxed.cast::<u8>()) {
                 platform.free(MemKind::Meta, p, core::mem::size_of::<ExtBox>(), core::mem::align_of::<ExtBox>());
             }

@@ -40,9 +40,10 @@ fn run(emu: &mut Emu, reg: &Registry, ext: *mut llext_rs::ffi::types::llext, f: 
                     emu.load(m.run, bytes).unwrap();
                 }
             }
-            let mut img = Image::default();
-            img.exports = l.exports().iter().map(|s| (String::from_utf8_lossy(unsafe { c_str(s.name) }).into_owned(), s.addr as u64)).collect();
-            img
+            Image {
+                exports: l.exports().iter().map(|s| (String::from_utf8_lossy(unsafe { c_str(s.name) }).into_owned(), s.addr as u64)).collect(),
+                ..Image::default()
+            }
         })
         .unwrap();
     expect::run(emu, &image, &expect::steps(f.name, f.flavor.arch()))

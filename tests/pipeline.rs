@@ -50,7 +50,7 @@ fn view(registry: &Registry, ext: *const llext_rs::ffi::types::llext) -> View {
             let sections = l.sections();
             for (index, p) in l.places.as_ref().map(|p| p.as_slice()).unwrap_or(&[]).iter().enumerate() {
                 let region = usize::from(p.region);
-                if !p.is_loaded() || p.detached || region >= mem::SYMTAB && region <= mem::SHSTRTAB {
+                if !p.is_loaded() || p.detached || (mem::SYMTAB..=mem::SHSTRTAB).contains(&region) {
                     continue;
                 }
                 let s = sections.get(index).unwrap();
