@@ -80,7 +80,9 @@ fn ext_name(name: &str) -> Vec<u8> {
 
 /// Loads `fixture` (and what it depends on) into a fresh registry whose base image is
 /// `base`; returns the registry, its platform and the loaded extension.
-fn load(fixture: &Fixture, platform: &'static ArenaPlatform, base: &[(String, u64)], storage: Storage, buffer: &mut Vec<u8>) -> Result<(Registry, *mut llext_rs::ffi::types::llext), String> {
+/// `buffer` receives the copy of the file the loader reads; with `buffer_run`, extension
+/// code sees that buffer at that address (in-place storage).
+fn load(fixture: &Fixture, platform: &'static ArenaPlatform, base: &[(String, u64)], storage: Storage, buffer: &mut Vec<u8>, buffer_run: Option<u64>) -> Result<(Registry, *mut llext_rs::ffi::types::llext), String> {
     let registry = Registry::new(platform, arch_of(fixture));
     let base: Vec<(&str, u64)> = base.iter().map(|(n, a)| (n.as_str(), *a)).collect();
     unsafe { registry.set_base(base_table(&base), LinkBy::Name).unwrap() };
@@ -93,6 +95,9 @@ fn load(fixture: &Fixture, platform: &'static ArenaPlatform, base: &[(String, u6
         }
     }
     *buffer = fixture.bytes.to_vec();
+    if let Some(run) = buffer_run {
+        platform.map_buffer(buffer, run);
+    }
     let mut src = match storage {
         Storage::Writable => SliceSource::writable(buffer),
         s => SliceSource::new(buffer, s),
@@ -114,32 +119,7 @@ fn run_in_unicorn(fixture: &Fixture, layout: Layout, storage: Storage) -> Result
     let platform = ArenaPlatform::cross(4 << 20, layout.ram).leak();
     let buffer_run = layout.ram + (4 << 20);
     let mut buffer = Vec::new();
-    if storage != Storage::Temporary {
-        buffer = fixture.bytes.to_vec();
-        platform.map_buffer(&buffer, buffer_run);
-    }
-    let (registry, ext) = {
-        let base = emu.base_symbols();
-        // The buffer registered above must be the one the loader sees.
-        let registry = Registry::new(platform, arch_of(fixture));
-        let b: Vec<(&str, u64)> = base.iter().map(|(n, a)| (n.as_str(), *a)).collect();
-        unsafe { registry.set_base(base_table(&b), LinkBy::Name).unwrap() };
-        let params = LoadParams { keep_section_info: true, ..LoadParams::default() };
-        for (user, _, provider) in expect::DEPENDENCIES {
-            if *user == fixture.name {
-                let dep = llext_testkit::fixtures::get(provider, fixture.flavor);
-                let mut src = SliceSource::new(dep.bytes, Storage::Temporary);
-                registry.load(&mut src, &ext_name(provider), &params, &mut NoHooks, &mut |_| {}).map_err(|e| format!("dependency {provider}: {e}"))?;
-            }
-        }
-        let mut src = match storage {
-            Storage::Writable => SliceSource::writable(&mut buffer),
-            Storage::Persistent => SliceSource::new(&buffer, Storage::Persistent),
-            Storage::Temporary => SliceSource::new(fixture.bytes, Storage::Temporary),
-        };
-        let (ext, _) = registry.load(&mut src, &ext_name(fixture.name), &params, &mut NoHooks, &mut |_| {}).map_err(|e| format!("load: {e}"))?;
-        (registry, ext)
-    };
+    let (registry, ext) = load(fixture, platform, &emu.base_symbols(), storage, &mut buffer, Some(buffer_run))?;
     // Everything the registry holds goes into the emulator: dependencies too.
     let mut all = Vec::new();
     registry.iterate(|e| {
@@ -233,7 +213,7 @@ fn x86_64_fixtures_run_natively() {
         ran += 1;
         let before = platform.used();
         let mut buffer = Vec::new();
-        let result = load(f, platform, &llext_testkit::native::base_symbols(), Storage::Temporary, &mut buffer).and_then(|(registry, ext)| {
+        let result = load(f, platform, &llext_testkit::native::base_symbols(), Storage::Temporary, &mut buffer, None).and_then(|(registry, ext)| {
             let v = view(&registry, ext);
             let r = expect::run(&mut llext_testkit::native::Native, &v.image, &expect::steps(f.name, f.flavor.arch()));
             let mut all = Vec::new();
@@ -270,7 +250,7 @@ fn relocated_bytes_match_gnu_ld() {
         let emu = Emu::with_layout(f.flavor.arch(), layout).unwrap();
         let mut symbols = emu.base_symbols();
         let mut buffer = Vec::new();
-        let (registry, ext) = match load(f, platform, &symbols, Storage::Temporary, &mut buffer) {
+        let (registry, ext) = match load(f, platform, &symbols, Storage::Temporary, &mut buffer, None) {
             Ok(r) => r,
             Err(e) => {
                 failures.push(format!("{f}: {e}"));
