@@ -5,7 +5,7 @@
 use crate::arch::Arch;
 use core::mem::MaybeUninit;
 
-use crate::elf::{Class, Header, SectionTable, StringTable, SymbolTable, MAX_HEADER_SIZE, STB_GLOBAL, STT_FUNC, STT_OBJECT};
+use crate::elf::{Header, SectionTable, StringTable, SymbolTable, MAX_HEADER_SIZE, STB_GLOBAL, STT_FUNC, STT_OBJECT};
 use crate::error::{Error, Result};
 use crate::ffi::types::llext_symbol;
 use crate::layout::{self, mem, Image, MaterializeInput, PlanInput, RegionMem, RegionPlan, SectionPlace};
@@ -451,9 +451,4 @@ impl Resolver for NoResolver {
     fn resolve(&mut self, _name: &[u8], _slid: u64) -> Option<u64> {
         None
     }
-}
-
-/// ELF class of the pointers an extension's tables hold.
-pub fn class_of(arch: Arch) -> Class {
-    Class::of(arch)
 }

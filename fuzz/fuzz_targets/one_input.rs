@@ -1,0 +1,43 @@
+//! One fuzz input through the loader, shared by the fuzz target and the regression
+//! test (tests/fuzz_regressions.rs includes this file).
+//!
+//! First byte: architecture (`% 3`: ARM, x86, x86_64), storage (`/ 3 % 3`) and load
+//! parameters (high bits); the rest is the file. Panics if a load leaks heap.
+
+use llext_rs::arch::Arch;
+use llext_rs::load::{LoadParams, NoHooks};
+use llext_rs::platform::host::ArenaPlatform;
+use llext_rs::registry::Registry;
+use llext_rs::source::{SliceSource, Storage};
+
+/// The architecture an input's selector byte asks for.
+pub fn arch_of(selector: u8) -> Arch {
+    [Arch::Arm, Arch::X86, Arch::X86_64][usize::from(selector % 3)]
+}
+
+/// Loads and unloads `data` with `registry` (whose architecture matches
+/// `arch_of(data[0])`), checking that the heap returns to its baseline.
+pub fn run_one(platform: &ArenaPlatform, registry: &Registry, data: &[u8]) {
+    let Some((&selector, elf)) = data.split_first() else { return };
+    let storage = match (selector / 3) % 3 {
+        0 => Storage::Temporary,
+        1 => Storage::Persistent,
+        _ => Storage::Writable,
+    };
+    let before = platform.used();
+    let mut copy = elf.to_vec();
+    let mut source = match storage {
+        Storage::Writable => SliceSource::writable(&mut copy),
+        s => SliceSource::new(elf, s),
+    };
+    let params = LoadParams {
+        keep_section_info: selector & 0x80 != 0,
+        pre_located: selector & 0x40 != 0,
+        relocate_local: selector & 0x20 == 0,
+        ..LoadParams::default()
+    };
+    if let Ok((ext, _)) = registry.load(&mut source, b"fuzz", &params, &mut NoHooks, &mut |_| {}) {
+        assert_eq!(registry.unload(ext), Ok(0));
+    }
+    assert_eq!(platform.used(), before, "heap not back at its baseline");
+}
