@@ -79,6 +79,9 @@ fn main() {
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-env-changed=LLEXT_RS_INCLUDE_DIR");
 
+    #[cfg(feature = "userspace")]
+    zephyr_types(&root);
+
     // The hosted build finds its EXPORT_SYMBOL table through a tiny C shim.
     if env::var_os("CARGO_FEATURE_STD").is_some() {
         cc::Build::new().file(root.join("c/host_exports.c")).warnings(true).compile("llext_rs_host");
@@ -121,6 +124,43 @@ fn write_headers(root: &Path, dir: &Path, config: &cbindgen::Config) {
         );
         write_if_changed(&llext_dir.join(alias), &text);
     }
+}
+
+/// `$OUT_DIR/zephyr_types.rs`: the kernel types of `c/zephyr_types.h` that Rust shares
+/// with C, generated from Zephyr's headers with the Zephyr build's clang flags (one per
+/// line in `$LLEXT_RS_BINDGEN_ARGS_FILE`, written by cmake/llext_rs_cargo.cmake).
+#[cfg(feature = "userspace")]
+fn zephyr_types(root: &Path) {
+    println!("cargo:rerun-if-env-changed=LLEXT_RS_BINDGEN_ARGS_FILE");
+    println!("cargo:rerun-if-env-changed=LIBCLANG_PATH");
+    let args_file = PathBuf::from(
+        env::var_os("LLEXT_RS_BINDGEN_ARGS_FILE")
+            .expect("feature userspace needs LLEXT_RS_BINDGEN_ARGS_FILE (the Zephyr module's CMake sets it)"),
+    );
+    println!("cargo:rerun-if-changed={}", args_file.display());
+    let args = fs::read_to_string(&args_file).unwrap_or_else(|e| panic!("read {}: {e}", args_file.display()));
+    let wrapper = root.join("c/zephyr_types.h");
+    let bindings = bindgen::Builder::default()
+        .header(wrapper.to_string_lossy())
+        .clang_args(args.lines().filter(|l| !l.is_empty()))
+        // The flags name every include directory; a host clang's would be wrong.
+        .detect_include_paths(false)
+        .use_core()
+        .ctypes_prefix("core::ffi")
+        .allowlist_type("k_mem_partition")
+        .allowlist_type("k_mem_partition_attr_t")
+        .derive_default(true)
+        .generate_comments(false)
+        .layout_tests(true)
+        .formatter(bindgen::Formatter::None)
+        // Reruns when any header it read changes (Zephyr's, autoconf.h).
+        .parse_callbacks(Box::new(bindgen::CargoCallbacks::new()))
+        .generate()
+        .unwrap_or_else(|e| {
+            panic!("bindgen over {} with the flags in {} failed: {e}", wrapper.display(), args_file.display())
+        });
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("zephyr_types.rs");
+    bindings.write_to_file(&out).unwrap_or_else(|e| panic!("write {}: {e}", out.display()));
 }
 
 fn read(root: &Path, rel: &str) -> String {

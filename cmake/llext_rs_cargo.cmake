@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Inputs (CMake cache or environment): LLEXT_RS_CARGO, LLEXT_RS_RUSTC (tools; default:
-# cargo/rustc on PATH), LLEXT_RS_BUILD_STD (ON/OFF/AUTO, default AUTO).
+# cargo/rustc on PATH), LLEXT_RS_BUILD_STD (ON/OFF/AUTO, default AUTO), LIBCLANG_PATH
+# (CONFIG_USERSPACE: bindgen's libclang; default: searched).
 # Outputs: LLEXT_RS_INCLUDE_DIR, LLEXT_RS_LIBRARY, custom target llext_rs_core.
 
 # Zephyr Kconfig -> Rust target triple (or target JSON shipped in targets/).
@@ -54,6 +55,138 @@ function(llext_rs_find_tool var name)
       "or point ${var} at it (environment or -D${var}=...).")
   endif()
   set(${var} ${${var}} PARENT_SCOPE)
+endfunction()
+
+# CONFIG_USERSPACE: bindgen loads libclang when the build script runs. Find it now, for
+# a clear error, and cache its directory for cargo (ninja may run without the environment).
+function(llext_rs_find_libclang)
+  if(DEFINED ENV{LIBCLANG_PATH} AND NOT DEFINED CACHE{LLEXT_RS_LIBCLANG_PATH})
+    set(LLEXT_RS_LIBCLANG_PATH $ENV{LIBCLANG_PATH} CACHE PATH "llext-rs: libclang directory for bindgen")
+  endif()
+  if(NOT LLEXT_RS_LIBCLANG_PATH)
+    # Where clang-sys looks as well: versioned LLVM trees (newest first), llvm-config's.
+    execute_process(COMMAND llvm-config --libdir OUTPUT_VARIABLE llvm_libdir
+      OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+    file(GLOB llvm_dirs LIST_DIRECTORIES true /usr/lib/llvm-*/lib /usr/lib64/llvm*/lib /usr/local/opt/llvm*/lib)
+    list(SORT llvm_dirs COMPARE NATURAL ORDER DESCENDING)
+    find_library(LLEXT_RS_LIBCLANG NAMES clang libclang.so.1 HINTS ${llvm_dirs} ${llvm_libdir})
+    if(LLEXT_RS_LIBCLANG)
+      get_filename_component(dir ${LLEXT_RS_LIBCLANG} DIRECTORY)
+      set(LLEXT_RS_LIBCLANG_PATH ${dir} CACHE PATH "llext-rs: libclang directory for bindgen")
+    endif()
+  endif()
+  set(found)
+  if(LLEXT_RS_LIBCLANG_PATH)
+    file(GLOB found ${LLEXT_RS_LIBCLANG_PATH}/libclang*.so* ${LLEXT_RS_LIBCLANG_PATH}/libclang*.dylib
+      ${LLEXT_RS_LIBCLANG_PATH}/libclang.dll)
+    if(NOT IS_DIRECTORY "${LLEXT_RS_LIBCLANG_PATH}" AND EXISTS "${LLEXT_RS_LIBCLANG_PATH}")
+      set(found ${LLEXT_RS_LIBCLANG_PATH})
+    endif()
+  endif()
+  if(NOT found)
+    message(FATAL_ERROR "llext-rs: CONFIG_USERSPACE needs libclang: bindgen reads "
+      "struct k_mem_partition from Zephyr's headers. Install it (Debian/Ubuntu: libclang-dev) "
+      "and, if it is not found, set LIBCLANG_PATH (environment or -DLLEXT_RS_LIBCLANG_PATH=...) "
+      "to the directory holding libclang.so (now: '${LLEXT_RS_LIBCLANG_PATH}').")
+  endif()
+endfunction()
+
+# <dir> made absolute, or empty if it is a generator expression or under GCC's own
+# directory <gcc_dir>.
+function(llext_rs_keep_dir out dir gcc_dir)
+  set(keep)
+  if(NOT dir MATCHES "\\$<")
+    get_filename_component(keep "${dir}" ABSOLUTE)
+    if(gcc_dir)
+      cmake_path(IS_PREFIX gcc_dir "${keep}" NORMALIZE under_gcc)
+      if(under_gcc)
+        set(keep)
+      endif()
+    endif()
+  endif()
+  set(${out} "${keep}" PARENT_SCOPE)
+endfunction()
+
+# Clang flags for bindgen (build.rs, feature userspace), one per line in <file>: the
+# include directories, definitions and Kconfig Zephyr's C files are compiled with, for
+# <clang_target>. Deferred to the end of the configuration: modules after this one and
+# the application add include directories too.
+function(llext_rs_write_bindgen_args file clang_target autoconf stdint_h)
+  # GCC's internal headers (arm_acle.h, ...) use GCC-only builtins libclang rejects: Zephyr
+  # adds them as $<TARGET_PROPERTY:compiler,nostdinc_include>, skipped with every other
+  # generator expression below, and anything under GCC's own directory is dropped too.
+  # -nostdlibinc (unlike -nostdinc) keeps clang's builtin stddef.h etc. in their place.
+  execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
+    OUTPUT_VARIABLE gcc_include OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  set(gcc_dir)
+  if(IS_ABSOLUTE "${gcc_include}")
+    get_filename_component(gcc_dir "${gcc_include}" DIRECTORY)
+  endif()
+  set(args --target=${clang_target} -nostdlibinc -ffreestanding -imacros ${autoconf})
+  if(stdint_h)
+    list(APPEND args -imacros ${stdint_h})
+  endif()
+  get_target_property(defs zephyr_interface INTERFACE_COMPILE_DEFINITIONS)
+  foreach(d ${defs})
+    if(d AND NOT d MATCHES "\\$<")
+      list(APPEND args -D${d})
+    endif()
+  endforeach()
+
+  get_target_property(sys_dirs zephyr_interface INTERFACE_SYSTEM_INCLUDE_DIRECTORIES)
+  get_target_property(dirs zephyr_interface INTERFACE_INCLUDE_DIRECTORIES)
+  if(NOT sys_dirs)
+    set(sys_dirs)
+  endif()
+  if(NOT dirs)
+    set(dirs)
+  endif()
+  # Zephyr uses the toolchain's own include directories when its libc comes with the
+  # toolchain (newlib, picolibc): ask GCC for them, with the flags that select them.
+  get_target_property(nostdinc compiler nostdinc)
+  if(NOT nostdinc AND gcc_dir)
+    set(flags)
+    get_target_property(opts zephyr_interface INTERFACE_COMPILE_OPTIONS)
+    foreach(o ${opts})
+      if(o MATCHES "^--?(sysroot|specs)=")
+        list(APPEND flags ${o})
+      endif()
+    endforeach()
+    if(CONFIG_PICOLIBC)
+      list(APPEND flags -specs=picolibc.specs)
+    endif()
+    file(WRITE ${file}.c "")
+    execute_process(COMMAND ${CMAKE_C_COMPILER} ${flags} -E -Wp,-v -x c ${file}.c
+      OUTPUT_QUIET ERROR_VARIABLE out)
+    string(REGEX MATCH "> search starts here:\n(.*)End of search list" out "${out}")
+    string(REGEX REPLACE "[ \n]+" ";" out "${CMAKE_MATCH_1}")
+    list(APPEND sys_dirs ${out})
+  endif()
+
+  set(isystem)
+  foreach(d ${sys_dirs})
+    llext_rs_keep_dir(d "${d}" "${gcc_dir}")
+    if(d)
+      list(APPEND isystem ${d})
+    endif()
+  endforeach()
+  foreach(d ${dirs})
+    llext_rs_keep_dir(d "${d}" "${gcc_dir}")
+    if(d AND NOT d IN_LIST isystem)
+      list(APPEND args -I${d})
+    endif()
+  endforeach()
+  foreach(d ${isystem})
+    list(APPEND args -isystem ${d})
+  endforeach()
+  list(JOIN args "\n" text)
+  set(old)
+  if(EXISTS ${file})
+    file(READ ${file} old)
+  endif()
+  if(NOT old STREQUAL "${text}\n")
+    file(WRITE ${file} "${text}\n")
+  endif()
 endfunction()
 
 function(llext_rs_build_core)
@@ -110,6 +243,8 @@ function(llext_rs_build_core)
   if(CONFIG_LLEXT_RS_ARCH_X86_64)
     list(APPEND features arch-x86_64)
   endif()
+  # Without userspace: every feature that needs no kernel headers (configure-time run).
+  list(JOIN features "," header_features_csv)
   if(CONFIG_USERSPACE)
     list(APPEND features userspace)
   endif()
@@ -149,26 +284,49 @@ function(llext_rs_build_core)
   set(cargo_args rustc --release --lib --crate-type staticlib --no-default-features
     --features ${features_csv} --target ${target}
     --manifest-path ${LLEXT_RS_DIR}/Cargo.toml)
+  # Same target and flags, headers only (check = no code generation).
+  set(check_args check --release --lib --no-default-features
+    --features ${header_features_csv} --target ${target}
+    --manifest-path ${LLEXT_RS_DIR}/Cargo.toml)
   if(LLEXT_RS_BUILD_STD)
     list(APPEND cargo_env RUSTC_BOOTSTRAP=1)
     list(APPEND cargo_args -Zbuild-std=core -Zjson-target-spec)
+    list(APPEND check_args -Zbuild-std=core -Zjson-target-spec)
   endif()
 
-  # Configure time: Zephyr's syscall scan and every C file need the generated headers.
+  if(CONFIG_USERSPACE)
+    # struct k_mem_partition comes from Zephyr's headers through bindgen (build.rs),
+    # with the flags this build compiles C with (written once configuration is done).
+    llext_rs_find_libclang()
+    get_filename_component(clang_target ${target} NAME)
+    string(REGEX REPLACE "\\.json$" "" clang_target ${clang_target})
+    set(stdint_h)
+    if(CONFIG_ENFORCE_ZEPHYR_STDINT)
+      set(stdint_h ${ZEPHYR_BASE}/include/zephyr/toolchain/zephyr_stdint.h)
+    endif()
+    set(args_file ${CMAKE_CURRENT_BINARY_DIR}/llext_rs_bindgen_args.txt)
+    cmake_language(EVAL CODE "cmake_language(DEFER DIRECTORY [[${CMAKE_SOURCE_DIR}]] CALL
+      llext_rs_write_bindgen_args [[${args_file}]] [[${clang_target}]] [[${AUTOCONF_H}]] [[${stdint_h}]])")
+    list(APPEND cargo_env LLEXT_RS_BINDGEN_ARGS_FILE=${args_file} LIBCLANG_PATH=${LLEXT_RS_LIBCLANG_PATH})
+  endif()
+
+  # Configure time: every C file needs the generated headers. Zephyr's own headers need
+  # build-time generated ones (syscalls), so bindgen's feature (userspace) is left out:
+  # the headers do not depend on features (#if defined(CONFIG_USERSPACE)).
   message(STATUS "llext-rs: cargo ${target_dir_name} [${features_csv}] -> ${library}")
   execute_process(
-    COMMAND ${CMAKE_COMMAND} -E env ${cargo_env} ${LLEXT_RS_CARGO} ${cargo_args} --quiet
+    COMMAND ${CMAKE_COMMAND} -E env ${cargo_env} ${LLEXT_RS_CARGO} ${check_args} --quiet
     RESULT_VARIABLE rc)
   if(rc EQUAL 0 AND NOT EXISTS ${include_dir}/zephyr/llext/llext.h)
     # The build script ran earlier without writing here: make it run again.
     execute_process(COMMAND ${CMAKE_COMMAND} -E env ${cargo_env} ${LLEXT_RS_CARGO} clean
       --release --target ${target} --manifest-path ${LLEXT_RS_DIR}/Cargo.toml -p llext-rs)
     execute_process(
-      COMMAND ${CMAKE_COMMAND} -E env ${cargo_env} ${LLEXT_RS_CARGO} ${cargo_args} --quiet
+      COMMAND ${CMAKE_COMMAND} -E env ${cargo_env} ${LLEXT_RS_CARGO} ${check_args} --quiet
       RESULT_VARIABLE rc)
   endif()
   if(NOT rc EQUAL 0 OR NOT EXISTS ${include_dir}/zephyr/llext/llext.h)
-    message(FATAL_ERROR "llext-rs: cargo build failed (${rc})")
+    message(FATAL_ERROR "llext-rs: cargo check failed (${rc})")
   endif()
 
   # Build time: cargo decides what is stale (sources, features, env).
@@ -178,6 +336,10 @@ function(llext_rs_build_core)
     WORKING_DIRECTORY ${LLEXT_RS_DIR}
     COMMENT "llext-rs: cargo build (${target_dir_name})"
     USES_TERMINAL)
+  if(CONFIG_USERSPACE)
+    # bindgen reads Zephyr headers that include the generated syscall headers.
+    add_dependencies(llext_rs_core ${SYSCALL_LIST_H_TARGET})
+  endif()
   set(LLEXT_RS_LIBRARY ${library} PARENT_SCOPE)
   set(LLEXT_RS_INCLUDE_DIR ${include_dir} PARENT_SCOPE)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${LLEXT_RS_DIR}/Cargo.toml)

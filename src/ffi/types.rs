@@ -9,8 +9,9 @@ use core::ffi::{c_char, c_int, c_uint, c_void};
 pub use super::elf::*;
 pub use super::symbol::*;
 
+/// Zephyr's own definition (bindgen); the header names it `struct k_mem_partition`.
 #[cfg(feature = "userspace")]
-pub use crate::platform::zephyr::k_mem_partition;
+pub use crate::platform::zephyr_sys::k_mem_partition;
 
 // ---------------------------------------------------------------- llext.h ----------
 

@@ -13,6 +13,8 @@ pub mod bare;
 pub mod host;
 #[cfg(feature = "zephyr")]
 pub mod zephyr;
+#[cfg(feature = "userspace")]
+pub mod zephyr_sys;
 
 /// What an allocation holds; executable memory may come from a different heap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -127,8 +127,10 @@ impl core::fmt::Write for Line {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         let room = self.buf.len() - 1 - self.len;
         let n = s.len().min(room);
-        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.len += n;
+        if let (Some(dst), Some(src)) = (self.buf.get_mut(self.len..self.len + n), s.as_bytes().get(..n)) {
+            dst.copy_from_slice(src);
+            self.len += n;
+        }
         Ok(())
     }
 }
@@ -180,25 +182,7 @@ mod user {
     use crate::ffi::types::{llext, LLEXT_MEM_PARTITIONS};
     use crate::layout::mem;
     use crate::load::Loaded;
-
-    /// `struct k_mem_partition` (include/zephyr/app_memory/mem_domain.h): start, size,
-    /// attributes. The attribute type is arch specific; the glue checks size and
-    /// offsets with BUILD_ASSERTs against Zephyr's definition (llext_rs_glue.c).
-    #[repr(C)]
-    #[derive(Clone, Copy)]
-    pub struct k_mem_partition {
-        pub start: usize,
-        pub size: usize,
-        pub attr: k_mem_partition_attr_t,
-    }
-
-    /// `k_mem_partition_attr_t`: `struct { uint32_t rasr_attr; }` on ARMv7-M,
-    /// `pentry_t` (`uint64_t` with `CONFIG_X86_PAE`, the default) on x86. The glue's
-    /// BUILD_ASSERTs reject other configurations.
-    #[cfg(target_arch = "arm")]
-    pub type k_mem_partition_attr_t = u32;
-    #[cfg(not(target_arch = "arm"))]
-    pub type k_mem_partition_attr_t = u64;
+    use crate::platform::zephyr_sys::{k_mem_partition, k_mem_partition_attr_t};
 
     extern "C" {
         /// Attributes for text (0), rodata (1), data/bss (2): K_MEM_PARTITION_P_RX_U_RX,
@@ -209,7 +193,7 @@ mod user {
 
     /// Partitions of TEXT, DATA, RODATA, BSS (in `enum llext_mem` order).
     pub fn partitions(loaded: &Loaded) -> [k_mem_partition; LLEXT_MEM_PARTITIONS] {
-        let mut parts = [k_mem_partition { start: 0, size: 0, attr: 0 }; LLEXT_MEM_PARTITIONS];
+        let mut parts = [k_mem_partition::default(); LLEXT_MEM_PARTITIONS];
         for (i, p) in parts.iter_mut().enumerate() {
             let Some(m) = loaded.mems.get(i) else { continue };
             if m.write.is_null() || m.size == 0 {
@@ -247,4 +231,4 @@ mod user {
 }
 
 #[cfg(feature = "userspace")]
-pub use user::{add_domain, k_mem_partition, partitions};
+pub use user::{add_domain, partitions};
