@@ -50,7 +50,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "llext.h",
         foreign_structs: &["llext_symbol", "llext_symtable", "llext_const_symbol"],
-        include: &["llext", "llext_buf_loader", "llext_elf_sect_map", "llext_mem"],
+        include: &["llext", "llext_buf_loader", "llext_elf_sect_map", "llext_mem", "llext_entry_fn_t"],
         guard: "ZEPHYR_LLEXT_H",
         sources: &["src/ffi/types.rs", "src/ffi/api.rs", "src/ffi/loader.rs"],
         prologue: Some("c/header/llext_prologue.h"),

@@ -203,17 +203,78 @@ static int llext_rs_init(void)
 }
 SYS_INIT(llext_rs_init, POST_KERNEL, 0);
 
-/* ---- init/fini tables through the llext_get_fn_table() system call ---- */
-ssize_t llext_rs_get_fn_table(struct llext *ext, bool is_init, void *buf, size_t size)
+/* ---- init/fini tables: llext_bringup(), llext_teardown(), llext_bootstrap() ----
+ *
+ * These run in user threads (llext_bootstrap is the usual thread entry point), where
+ * only system calls, the stack and logging are available: the table is fetched with
+ * the llext_get_fn_table() system call into a stack array, as Zephyr does.
+ */
+static int call_fn_table(struct llext *ext, bool is_init)
 {
-	return llext_get_fn_table(ext, is_init, buf, size);
+	ssize_t ret = llext_get_fn_table(ext, is_init, NULL, 0);
+
+	if (ret < 0) {
+		LOG_ERR("Failed to get table size: %d", (int)ret);
+		return (int)ret;
+	}
+
+	size_t fn_count = (size_t)ret / sizeof(void (*)(void));
+	void (*fn_table[MAX(fn_count, 1)])(void);
+
+	ret = llext_get_fn_table(ext, is_init, fn_table, sizeof(fn_table));
+	if (ret < 0) {
+		LOG_ERR("Failed to get function table: %d", (int)ret);
+		return (int)ret;
+	}
+
+	for (size_t i = 0; i < fn_count; i++) {
+		LOG_DBG("calling %s function %p()", is_init ? "bringup" : "teardown",
+			(void *)fn_table[i]);
+		fn_table[i]();
+	}
+	return 0;
+}
+
+int llext_bringup(struct llext *ext)
+{
+	return call_fn_table(ext, true);
+}
+
+int llext_teardown(struct llext *ext)
+{
+	return call_fn_table(ext, false);
+}
+
+void llext_bootstrap(struct llext *ext, llext_entry_fn_t entry_fn, void *user_data)
+{
+	int ret = llext_bringup(ext);
+
+	if (ret < 0) {
+		LOG_ERR("Failed to call init functions: %d", ret);
+		return;
+	}
+	if (entry_fn != NULL) {
+		entry_fn(user_data);
+	}
+	ret = llext_teardown(ext);
+	if (ret < 0) {
+		LOG_ERR("Failed to call de-init functions: %d", ret);
+	}
 }
 
 #ifdef CONFIG_USERSPACE
+static int ext_is_loaded(struct llext *ext, void *arg)
+{
+	/* non-zero stops the iteration and becomes llext_iterate()'s result */
+	return ext == arg;
+}
+
 static inline ssize_t z_vrfy_llext_get_fn_table(struct llext *ext, bool is_init, void *buf,
 						size_t size)
 {
 	/* ext is only compared against the loaded extensions, never dereferenced. */
+	K_OOPS(K_SYSCALL_VERIFY_MSG(llext_iterate(ext_is_loaded, ext) == 1,
+				    "not a loaded extension: %p", (void *)ext));
 	if (buf != NULL) {
 		K_OOPS(K_SYSCALL_MEMORY_WRITE(buf, size));
 	}

@@ -161,6 +161,24 @@ static inline int llext_get_section_info(const struct llext_loader *ldr, const s
 #ifdef __cplusplus
 extern "C" {
 #endif
+/**
+ * Runs the extension's .preinit_array then .init_array functions.
+ * @return 0, or the negative error of llext_get_fn_table().
+ */
+int llext_bringup(struct llext *ext);
+
+/**
+ * Runs the extension's .fini_array functions.
+ * @return 0, or the negative error of llext_get_fn_table().
+ */
+int llext_teardown(struct llext *ext);
+
+/**
+ * Thread entry point: llext_bringup(), entry_fn(user_data), llext_teardown(). Usable
+ * from user threads (the tables come through the llext_get_fn_table() system call).
+ */
+void llext_bootstrap(struct llext *ext, llext_entry_fn_t entry_fn, void *user_data);
+
 /** The init or fini function table of an extension (a system call under Zephyr). */
 #if defined(__ZEPHYR__)
 __syscall ssize_t llext_get_fn_table(struct llext *ext, bool is_init, void *buf, size_t size);

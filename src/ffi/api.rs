@@ -353,14 +353,23 @@ fn fn_entry(ext: *const llext, is_init: bool, i: usize) -> Result<usize, Error> 
     registry().inspect(ext, |b| b.loaded.fn_entry(is_init, i).map(|f| f as usize)).unwrap_or(Err(Error::Inval))
 }
 
+// llext_bringup/teardown/bootstrap run in user threads under Zephyr, where only system
+// calls, the stack and logging are usable: there the module's C glue defines them on
+// top of the llext_get_fn_table() system call (zephyr/llext_rs_glue.c). The header
+// declares them by hand (c/header/llext_trailer.h).
+
 /// Runs the extension's `.preinit_array` then `.init_array` functions
 /// (`llext_bringup`).
+/// cbindgen:ignore
+#[cfg(not(feature = "zephyr"))]
 #[no_mangle]
 pub unsafe extern "C" fn llext_bringup(ext: *mut llext) -> c_int {
     call_fn_table(ext, true)
 }
 
 /// Runs the extension's `.fini_array` functions (`llext_teardown`).
+/// cbindgen:ignore
+#[cfg(not(feature = "zephyr"))]
 #[no_mangle]
 pub unsafe extern "C" fn llext_teardown(ext: *mut llext) -> c_int {
     call_fn_table(ext, false)
@@ -368,6 +377,8 @@ pub unsafe extern "C" fn llext_teardown(ext: *mut llext) -> c_int {
 
 /// Init functions, `entry_fn(user_data)`, fini functions: a thread entry point
 /// (`llext_bootstrap`).
+/// cbindgen:ignore
+#[cfg(not(feature = "zephyr"))]
 #[no_mangle]
 pub unsafe extern "C" fn llext_bootstrap(ext: *mut llext, entry_fn: llext_entry_fn_t, user_data: *mut c_void) {
     let rc = call_fn_table(ext, true);
@@ -387,6 +398,7 @@ pub unsafe extern "C" fn llext_bootstrap(ext: *mut llext, entry_fn: llext_entry_
 
 /// Calls every function of the table in array order, one at a time: no table-sized
 /// buffer on the stack, and no lock held while extension code runs.
+#[cfg(not(feature = "zephyr"))]
 fn call_fn_table(ext: *mut llext, is_init: bool) -> c_int {
     let Some(count) = fn_count(ext, is_init) else { return Error::Inval.to_errno() };
     for i in 0..count {
@@ -405,16 +417,15 @@ fn call_fn_table(ext: *mut llext, is_init: bool) -> c_int {
 /// Adds the extension's memory partitions to `domain` (`llext_add_domain`).
 #[no_mangle]
 pub unsafe extern "C" fn llext_add_domain(ext: *mut llext, domain: *mut k_mem_domain) -> c_int {
+    // SAFETY: platform call with the caller's extension and domain.
     #[cfg(feature = "userspace")]
-    {
-        // SAFETY: platform call with the caller's extension and domain.
-        return unsafe { crate::platform::zephyr::add_domain(ext, domain.cast()) };
-    }
+    let rc = unsafe { crate::platform::zephyr::add_domain(ext, domain.cast()) };
     #[cfg(not(feature = "userspace"))]
-    {
+    let rc = {
         let _ = (ext, domain);
         Error::NoSys.to_errno()
-    }
+    };
+    rc
 }
 
 /// File offset of section `search_name` (`llext_find_section`). Needs a loader that can
