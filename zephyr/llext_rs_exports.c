@@ -24,11 +24,10 @@ EXPORT_SYMBOL(memset);
 
 #ifdef CONFIG_LLEXT_RS_EXPORT_SYSCALLS
 /*
- * The list Zephyr's gen_syscalls.py writes for LLEXT. Its declarations are made weak:
- * a syscall whose implementation is not in the image is exported as NULL (extensions
- * needing it then fail to load), instead of failing the link.
+ * The list Zephyr's gen_syscalls.py writes for LLEXT. Its references are strong, so
+ * the implementations are linked in; those the image lacks resolve to the weak
+ * definitions at address 0 (llext_rs_syscall_weakdefs, linked last) and are
+ * exported as NULL: extensions needing them then fail to load.
  */
-#define extern extern __weak
 #include <zephyr/syscall_exports_llext.c>
-#undef extern
 #endif
