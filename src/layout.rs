@@ -503,6 +503,32 @@ pub fn materialize(
     Ok(())
 }
 
+/// Orders `indices` by decreasing allocation alignment (stable). With power-of-two MPU
+/// regions an aligned block costs up to twice its size of contiguous heap while it is
+/// being carved out, so the most demanding regions go first, before the smaller ones
+/// split the free space.
+pub fn order_by_alignment(platform: &dyn Platform, regions: &[RegionPlan; mem::COUNT], indices: &mut [usize]) {
+    let protection = platform.protection();
+    let key = |index: usize| {
+        regions.get(index).filter(|p| !p.is_empty() && p.desc.is_alloc()).map_or(0, |p| {
+            let size = p.size.saturating_add(p.aux);
+            protection.shape(size, p.align.max(1)).map_or(0, |(_, align)| align)
+        })
+    };
+    // Insertion sort: a handful of entries, and stable.
+    for i in 1..indices.len() {
+        let mut j = i;
+        while j > 0 {
+            let (Some(&a), Some(&b)) = (indices.get(j - 1), indices.get(j)) else { break };
+            if key(a) >= key(b) {
+                break;
+            }
+            indices.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places: &[SectionPlace], index: usize, plan: &RegionPlan) -> Result<RegionMem> {
     let alloc_region = plan.desc.is_alloc();
     let (mut alloc_size, mut align) = (plan.size.checked_add(plan.aux).ok_or(Error::NoMem)?, plan.align.max(1));

@@ -279,7 +279,8 @@ fn fill(
     }
     match header.elf_type {
         crate::elf::ElfType::Relocatable => {
-            let rest: [usize; 8] = [mem::TEXT, mem::DATA, mem::RODATA, mem::BSS, mem::EXPORT, mem::PREINIT, mem::INIT, mem::FINI];
+            let mut rest: [usize; 8] = [mem::TEXT, mem::DATA, mem::RODATA, mem::BSS, mem::EXPORT, mem::PREINIT, mem::INIT, mem::FINI];
+            layout::order_by_alignment(platform, regions, &mut rest);
             layout::materialize(&mat, source, regions, places_arr, mems, &rest)?;
         }
         crate::elf::ElfType::Shared => *image = layout::materialize_shared(&mat, source, regions, places_arr, mems)?,
