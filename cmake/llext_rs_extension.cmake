@@ -16,6 +16,17 @@ if(COMMAND add_llext_target AND NOT llext_rs_overridden)
     set(CONFIG_LLEXT_TYPE_ELF_SHAREDLIB ${CONFIG_LLEXT_RS_TYPE_ELF_SHAREDLIB})
     set(CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID ${CONFIG_LLEXT_RS_EXPORT_BUILTINS_BY_SLID})
     _add_llext_target(${target_name} ${ARGN})
+
+    # Zephyr 4.3 makes <name>_debug.elf depend on a custom target only, which orders
+    # the steps but is no file dependency: an edited extension source would not
+    # rebuild the .llext. Add the dependency on the compiled (or ld -r) output.
+    if(CONFIG_LLEXT_TYPE_ELF_OBJECT)
+      set(lib_output $<TARGET_OBJECTS:${target_name}_llext_lib>)
+    else()
+      set(lib_output $<TARGET_FILE:${target_name}_llext_lib>)
+    endif()
+    add_custom_command(OUTPUT ${PROJECT_BINARY_DIR}/llext/${target_name}_debug.elf
+      APPEND DEPENDS ${lib_output})
   endfunction()
 endif()
 
