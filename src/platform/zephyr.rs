@@ -150,8 +150,13 @@ impl log::Log for ZephyrLogger {
             log::Level::Info => 3,
             log::Level::Debug | log::Level::Trace => 4,
         };
+        // Messages carry an "llext: " prefix for hosted logs; Zephyr prints the log
+        // module's name ("llext") already.
+        let prefix = b"llext: ";
+        let start = if line.buf.starts_with(prefix) { prefix.len() } else { 0 };
+        let text = line.buf.get(start..).unwrap_or(&line.buf);
         // SAFETY: platform call with a NUL-terminated string (Zephyr copies it).
-        unsafe { llext_rs_z_log(level, line.buf.as_ptr()) }
+        unsafe { llext_rs_z_log(level, text.as_ptr()) }
     }
 
     fn flush(&self) {}
