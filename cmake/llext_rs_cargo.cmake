@@ -206,7 +206,9 @@ function(llext_rs_build_core)
   llext_rs_rust_target(target)
 
   # Target name as cargo spells its output directory.
-  get_filename_component(target_dir_name ${target} NAME_WE)
+  # (not NAME_WE: thumbv8m.main-none-eabi has a dot of its own)
+  get_filename_component(target_dir_name ${target} NAME)
+  string(REGEX REPLACE "\\.json$" "" target_dir_name ${target_dir_name})
 
   # Is the target's core prebuilt in the sysroot? Otherwise build it (-Zbuild-std).
   if(NOT DEFINED LLEXT_RS_BUILD_STD)
