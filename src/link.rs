@@ -299,7 +299,9 @@ pub fn resolve_symbol(input: &LinkInput, source: &mut dyn Source, resolver: &mut
             }
             log::error!("llext: undefined symbol {} has no export", Printable(name));
             if name.starts_with(b"__device_") {
-                log::warn!("llext: (device objects are exported only with CONFIG_LLEXT_EXPORT_DEVICES)");
+                // Zephyr's hint, for our option; with it, a node without a driver is
+                // exported as NULL, which also ends here.
+                log::warn!("llext: (device objects: CONFIG_LLEXT_RS_EXPORT_DEVICES exports those with a driver)");
             }
             Err(Error::NoData)
         }
