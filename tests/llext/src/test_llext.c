@@ -582,13 +582,45 @@ ZTEST(llext, test_user_text_write_faults)
 	zassert_ok(llext_unload(&ext));
 }
 
-static void *suite_setup(void)
+#endif /* CONFIG_USERSPACE */
+
+#ifdef CONFIG_LLEXT_RS_HEAP_DYNAMIC
+/* The application hands the loader its heap (as Zephyr's suite does with 64 KB). */
+static uint8_t llext_heap_data[(CONFIG_SRAM_SIZE <= 64) ? KB(8) : KB(64)] __aligned(8);
+
+/* The heap cannot be taken back while an extension lives in it. */
+ZTEST(llext, test_dynamic_heap_in_use)
 {
-	domain_setup();
-	return NULL;
+	struct llext_buf_loader buf_loader =
+		LLEXT_BUF_LOADER(hello_world_ext, sizeof(hello_world_ext));
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext *ext = NULL;
+
+	zassert_equal(llext_heap_init(llext_heap_data, sizeof(llext_heap_data)), -EEXIST);
+	zassert_ok(llext_load(&buf_loader.loader, "heap_user", &ext, &param));
+	zassert_equal(llext_heap_uninit(), -EBUSY);
+	zassert_ok(llext_unload(&ext));
 }
-#else
-#define suite_setup NULL
 #endif
 
-ZTEST_SUITE(llext, NULL, suite_setup, NULL, NULL, NULL);
+static void *suite_setup(void)
+{
+#ifdef CONFIG_LLEXT_RS_HEAP_DYNAMIC
+	zassert_ok(llext_heap_init(llext_heap_data, sizeof(llext_heap_data)));
+#endif
+#ifdef CONFIG_USERSPACE
+	domain_setup();
+#endif
+	return NULL;
+}
+
+static void suite_teardown(void *fixture)
+{
+	ARG_UNUSED(fixture);
+#ifdef CONFIG_LLEXT_RS_HEAP_DYNAMIC
+	/* every case unloaded what it loaded */
+	zassert_ok(llext_heap_uninit());
+#endif
+}
+
+ZTEST_SUITE(llext, NULL, suite_setup, NULL, NULL, suite_teardown);
