@@ -388,6 +388,31 @@ ZTEST(llext, test_detached)
 }
 #endif
 
+#if defined(CONFIG_LLEXT_RS_TYPE_ELF_RELOCATABLE) && defined(CONFIG_LLEXT_RS_STORAGE_WRITABLE)
+static EXT_CONST uint8_t pre_located_ext[] EXT_ALIGN = {
+#include "pre_located.inc"
+};
+
+ZTEST(llext, test_pre_located)
+{
+	struct llext_buf_loader buf_loader =
+		LLEXT_BUF_LOADER(pre_located_ext, sizeof(pre_located_ext));
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext *ext = NULL;
+
+	/* the application placed the extension where it was linked */
+	param.pre_located = true;
+	zassert_ok(llext_load(&buf_loader.loader, "pre_located", &ext, &param));
+
+	uintptr_t entry = (uintptr_t)llext_find_sym(&ext->exp_tab, "test_entry");
+
+	/* (the Thumb bit aside) */
+	zassert_equal(entry & ~(uintptr_t)1, 0xbada110c, "test_entry at %#lx",
+		      (unsigned long)entry);
+	zassert_ok(llext_unload(&ext));
+}
+#endif
+
 /* Inspection API: region and section info of a loaded extension. */
 static EXT_CONST uint8_t inspect_ext[] EXT_ALIGN = {
 #include "inspect.inc"
