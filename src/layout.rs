@@ -19,7 +19,7 @@ use crate::elf::{
     SHT_SYMTAB,
 };
 use crate::error::{Error, Result};
-use crate::platform::{HeapArray, HeapBlock, MemKind, Platform, Zeroable};
+use crate::platform::{HeapArray, HeapBlock, MemKind, Platform, Protection, Zeroable};
 use crate::source::{Source, Storage};
 
 /// Region indices, `enum llext_mem` order.
@@ -90,6 +90,20 @@ pub struct RegionPlan {
 impl RegionPlan {
     pub fn is_empty(&self) -> bool {
         self.desc.sh_type == SHT_NULL || self.size == 0
+    }
+
+    /// Size and alignment of the block a copy of this region needs: aux entries hold
+    /// pointers, and extension regions take the shape memory protection requires.
+    pub fn alloc_shape(&self, protection: Protection) -> Result<(usize, usize)> {
+        let size = self.size.checked_add(self.aux).ok_or(Error::NoMem)?;
+        let mut align = self.align.max(1);
+        if self.aux != 0 {
+            align = align.max(8);
+        }
+        if self.desc.is_alloc() {
+            return protection.shape(size, align).ok_or(Error::NoMem);
+        }
+        Ok((size, align))
     }
 }
 
@@ -510,10 +524,11 @@ pub fn materialize(
 pub fn order_by_alignment(platform: &dyn Platform, regions: &[RegionPlan; mem::COUNT], indices: &mut [usize]) {
     let protection = platform.protection();
     let key = |index: usize| {
-        regions.get(index).filter(|p| !p.is_empty() && p.desc.is_alloc()).map_or(0, |p| {
-            let size = p.size.saturating_add(p.aux);
-            protection.shape(size, p.align.max(1)).map_or(0, |(_, align)| align)
-        })
+        regions
+            .get(index)
+            .filter(|p| !p.is_empty() && p.desc.is_alloc())
+            .and_then(|p| p.alloc_shape(protection).ok())
+            .map_or(0, |(_, align)| align)
     };
     // Insertion sort: a handful of entries, and stable.
     for i in 1..indices.len() {
@@ -531,14 +546,7 @@ pub fn order_by_alignment(platform: &dyn Platform, regions: &[RegionPlan; mem::C
 
 fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places: &[SectionPlace], index: usize, plan: &RegionPlan) -> Result<RegionMem> {
     let alloc_region = plan.desc.is_alloc();
-    let (mut alloc_size, mut align) = (plan.size.checked_add(plan.aux).ok_or(Error::NoMem)?, plan.align.max(1));
-    if plan.aux != 0 {
-        // Aux entries hold pointers.
-        align = align.max(8);
-    }
-    if alloc_region {
-        (alloc_size, align) = input.platform.protection().shape(alloc_size, align).ok_or(Error::NoMem)?;
-    }
+    let (alloc_size, align) = plan.alloc_shape(input.platform.protection())?;
 
     // In place: the loader buffer already holds the region, laid out as it must be.
     let in_place_allowed = match input.storage {
