@@ -205,7 +205,7 @@ function(llext_rs_build_core)
   llext_rs_find_tool(LLEXT_RS_RUSTC rustc)
   llext_rs_rust_target(target)
 
-  # Target name as cargo spells its output directory.
+  # Target name as cargo spells its output directory (and clang's --target for bindgen).
   # (not NAME_WE: thumbv8m.main-none-eabi has a dot of its own)
   get_filename_component(target_dir_name ${target} NAME)
   string(REGEX REPLACE "\\.json$" "" target_dir_name ${target_dir_name})
@@ -300,15 +300,13 @@ function(llext_rs_build_core)
     # struct k_mem_partition comes from Zephyr's headers through bindgen (build.rs),
     # with the flags this build compiles C with (written once configuration is done).
     llext_rs_find_libclang()
-    get_filename_component(clang_target ${target} NAME)
-    string(REGEX REPLACE "\\.json$" "" clang_target ${clang_target})
     set(stdint_h)
     if(CONFIG_ENFORCE_ZEPHYR_STDINT)
       set(stdint_h ${ZEPHYR_BASE}/include/zephyr/toolchain/zephyr_stdint.h)
     endif()
     set(args_file ${CMAKE_CURRENT_BINARY_DIR}/llext_rs_bindgen_args.txt)
     cmake_language(EVAL CODE "cmake_language(DEFER DIRECTORY [[${CMAKE_SOURCE_DIR}]] CALL
-      llext_rs_write_bindgen_args [[${args_file}]] [[${clang_target}]] [[${AUTOCONF_H}]] [[${stdint_h}]])")
+      llext_rs_write_bindgen_args [[${args_file}]] [[${target_dir_name}]] [[${AUTOCONF_H}]] [[${stdint_h}]])")
     list(APPEND cargo_env LLEXT_RS_BINDGEN_ARGS_FILE=${args_file} LIBCLANG_PATH=${LLEXT_RS_LIBCLANG_PATH})
   endif()
 
