@@ -54,8 +54,6 @@ struct ext_case {
 	const char *name;
 	EXT_CONST uint8_t *buf;
 	size_t len;
-	/* run in kernel threads only */
-	bool kernel_only;
 	/* optional, called in kernel context before each run (thread is NULL without
 	 * user mode)
 	 */
@@ -133,9 +131,7 @@ static void load_bootstrap_unload(const struct ext_case *tc)
 	zassert_ok(rc, "llext_add_domain(%s): %d", tc->name, rc);
 
 	run_in_thread(tc, ext, entry, 0);
-	if (!tc->kernel_only) {
-		run_in_thread(tc, ext, entry, K_USER);
-	}
+	run_in_thread(tc, ext, entry, K_USER);
 	domain_remove_ext(ext);
 #else
 	if (tc->setup != NULL) {
