@@ -176,7 +176,10 @@ pub struct PlanInput<'a, 'b> {
 /// Maps sections to regions and computes every region's extent.
 pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut [RegionPlan; mem::COUNT]) -> Result<()> {
     let PlanInput { header, sections, names, tables, mut detached } = input;
-    *regions = [RegionPlan::default(); mem::COUNT];
+    // Element by element: a whole-array assignment is a ~1 KiB stack temporary.
+    for r in regions.iter_mut() {
+        *r = RegionPlan::default();
+    }
 
     for place in places.iter_mut() {
         *place = SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false };
@@ -259,15 +262,15 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
 /// `ET_REL`: each region is a file range (Zephyr's pre-pad rule) unless another region's
 /// section lies inside that range, in which case it is packed.
 fn plan_relocatable(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
-    for index in 0..mem::COUNT {
-        let Some(r) = regions.get(index).copied() else { continue };
+    for (index, r) in regions.iter_mut().enumerate() {
         if r.desc.sh_type == SHT_NULL || r.desc.size == 0 {
             continue;
         }
         let packed = index == mem::BSS && member_count(places, index) > 1 || intrudes(sections, places, index, &r.desc)?;
-        let plan = if packed { pack(sections, places, index, r)? } else { span(sections, places, index, r)? };
-        if let Some(slot) = regions.get_mut(index) {
-            *slot = plan;
+        if packed {
+            pack(sections, places, index, r)?;
+        } else {
+            span(sections, places, index, r)?;
         }
     }
     Ok(())
@@ -303,7 +306,7 @@ fn intrudes(sections: &SectionTable, places: &[SectionPlace], region: usize, des
 
 /// A region that is one file range: pre-pad so the region's start has the alignment of
 /// its most aligned member; members keep their file distances.
-fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, mut r: RegionPlan) -> Result<RegionPlan> {
+fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, r: &mut RegionPlan) -> Result<()> {
     let align = r.desc.alignment();
     let prepad = r.desc.offset & (align - 1);
     r.desc.offset -= prepad;
@@ -319,19 +322,19 @@ fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, mut
             p.offset = usize::try_from(offset).map_err(|_| Error::NoExec)?;
         }
     }
-    Ok(r)
+    Ok(())
 }
 
 /// A region whose members are placed one after another in file order, each at its own
 /// alignment.
-fn pack(sections: &SectionTable, places: &mut [SectionPlace], region: usize, mut r: RegionPlan) -> Result<RegionPlan> {
+fn pack(sections: &SectionTable, places: &mut [SectionPlace], region: usize, r: &mut RegionPlan) -> Result<()> {
     let mut size: u64 = 0;
     let mut align: u64 = 1;
     let mut first_offset = u64::MAX;
     // Visit members in file order without allocating: repeatedly take the next offset.
     let mut last: Option<(u64, usize)> = None;
     loop {
-        let mut next: Option<(u64, usize, Section)> = None;
+        let mut next: Option<(u64, usize)> = None;
         for (index, s) in sections.iter() {
             let Some(p) = places.get(index) else { continue };
             if usize::from(p.region) != region || p.detached {
@@ -341,12 +344,13 @@ fn pack(sections: &SectionTable, places: &mut [SectionPlace], region: usize, mut
             if last.is_some_and(|l| key <= l) {
                 continue;
             }
-            if next.as_ref().is_none_or(|n| key < (n.0, n.1)) {
-                next = Some((s.offset, index, s));
+            if next.is_none_or(|n| key < n) {
+                next = Some(key);
             }
         }
-        let Some((offset, index, s)) = next else { break };
+        let Some((offset, index)) = next else { break };
         last = Some((offset, index));
+        let s = sections.at(index)?;
         let a = s.alignment();
         size = size.checked_add(a - 1).ok_or(Error::NoMem)? & !(a - 1);
         if let Some(p) = places.get_mut(index) {
@@ -363,46 +367,36 @@ fn pack(sections: &SectionTable, places: &mut [SectionPlace], region: usize, mut
     r.size = usize::try_from(size).map_err(|_| Error::NoMem)?;
     r.align = usize::try_from(align).map_err(|_| Error::NoMem)?;
     r.packed = true;
-    Ok(r)
+    Ok(())
 }
 
 /// `ET_DYN`: every loaded allocatable section keeps its VMA distance to the others
 /// inside one image; regions are windows of that image.
 fn plan_shared(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
     let (base, _, _) = image_extent(sections, places)?;
-    for index in 0..mem::COUNT {
-        let Some(r) = regions.get(index).copied() else { continue };
-        if r.desc.sh_type == SHT_NULL || r.desc.size == 0 {
+    for (index, plan) in regions.iter_mut().enumerate() {
+        if plan.desc.sh_type == SHT_NULL || plan.desc.size == 0 {
             continue;
         }
         if matches!(index, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) {
             // The tables are regions of their own, as for ET_REL.
-            let plan = span(sections, places, index, r)?;
-            if let Some(slot) = regions.get_mut(index) {
-                *slot = plan;
-            }
+            span(sections, places, index, plan)?;
             continue;
         }
-        let mut plan = r;
-        {
-            // A window of the image: extent by link-time address, no pre-pad.
-            let (mut lo, mut hi) = (u64::MAX, 0u64);
-            for (section_index, s) in sections.iter() {
-                if places.get(section_index).is_some_and(|p| usize::from(p.region) == index && !p.detached) {
-                    lo = lo.min(s.addr);
-                    hi = hi.max(s.addr.saturating_add(s.size));
-                }
+        // A window of the image: extent by link-time address, no pre-pad.
+        let (mut lo, mut hi) = (u64::MAX, 0u64);
+        for (section_index, s) in sections.iter() {
+            if places.get(section_index).is_some_and(|p| usize::from(p.region) == index && !p.detached) {
+                lo = lo.min(s.addr);
+                hi = hi.max(s.addr.saturating_add(s.size));
             }
-            plan.desc.addr = lo;
-            plan.desc.size = hi.saturating_sub(lo);
-            plan.desc.info = 0;
         }
+        plan.desc.addr = lo;
+        plan.desc.size = hi.saturating_sub(lo);
+        plan.desc.info = 0;
         plan.size = usize::try_from(plan.desc.size).map_err(|_| Error::NoMem)?;
         plan.align = usize::try_from(plan.desc.alignment()).map_err(|_| Error::NoMem)?;
         plan.packed = false;
-        if let Some(slot) = regions.get_mut(index) {
-            *slot = plan;
-        }
     }
     for (index, s) in sections.iter() {
         let Some(p) = places.get_mut(index) else { continue };

@@ -100,9 +100,12 @@ fn rel_target(input: &LinkInput, index: usize) -> Option<RelTarget> {
     }
 }
 
-/// Calls `f` for every entry of relocation section `index`. Entries are read in
-/// batches through a small stack buffer (works for every loader, bounded stack); `f`
-/// gets the source back so it may read or peek too.
+/// Largest relocation entry of the compiled-in classes (ELF64 RELA, or ELF32 RELA).
+const MAX_REL_SIZE: usize = if cfg!(feature = "arch-x86_64") { 24 } else { 12 };
+
+/// Calls `f` for every entry of relocation section `index`. Entries are read straight
+/// from the loader's buffer when it can be peeked, else in small batches; `f` gets the
+/// source back so it may read or peek too.
 fn for_each_rel(
     input: &LinkInput,
     source: &mut dyn Source,
@@ -113,13 +116,40 @@ fn for_each_rel(
     let rela = s.sh_type == SHT_RELA;
     let size = input.header.class.rel_size(rela);
     let count = usize::try_from(s.size / size as u64).map_err(|_| Error::NoExec)?;
-    const BATCH: usize = 16;
-    let mut buf = [0u8; 24 * BATCH];
+    let Some(base) = source.peek(s.offset, count * size) else {
+        return for_each_rel_batched(input, source, s.offset, rela, count, &mut f);
+    };
+    let mut entry = [0u8; MAX_REL_SIZE];
+    let entry = entry.get_mut(..size).ok_or(Error::NoExec)?;
+    for i in 0..count {
+        // SAFETY: memory read of one entry inside the range `peek` checked; copied out
+        // so no reference into the buffer lives while `f` writes relocated bytes
+        // (a malformed file may overlap the two).
+        unsafe { core::ptr::copy_nonoverlapping(base.add(i * size), entry.as_mut_ptr(), size) };
+        f(source, decode_rel(input.header.class, rela, entry).ok_or(Error::NoExec)?)?;
+    }
+    Ok(())
+}
+
+/// `for_each_rel` for sources that cannot be peeked: entries are read in batches.
+/// Kept out of line so its buffer is not part of every caller's frame.
+#[inline(never)]
+fn for_each_rel_batched(
+    input: &LinkInput,
+    source: &mut dyn Source,
+    offset: u64,
+    rela: bool,
+    count: usize,
+    f: &mut dyn FnMut(&mut dyn Source, RelEntry) -> Result<()>,
+) -> Result<()> {
+    let size = input.header.class.rel_size(rela);
+    const BATCH: usize = 8;
+    let mut buf = [0u8; MAX_REL_SIZE * BATCH];
     let mut done = 0usize;
     while done < count {
         let n = (count - done).min(BATCH);
         let bytes = buf.get_mut(..n * size).ok_or(Error::NoExec)?;
-        source.read_at(s.offset + (done * size) as u64, bytes)?;
+        source.read_at(offset + (done * size) as u64, bytes)?;
         for chunk in bytes.chunks_exact(size) {
             f(source, decode_rel(input.header.class, rela, chunk).ok_or(Error::NoExec)?)?;
         }

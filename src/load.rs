@@ -161,8 +161,9 @@ impl Loaded {
 /// the registry lock when `resolver` looks at other extensions.
 ///
 /// The extension is built in place in `out` (the extension's own heap block) rather
-/// than returned: `Loaded` is a few KiB, and moving it through return values cost
-/// that much stack several times over on small targets.
+/// than returned, and the stages run one after another from here, each in its own
+/// frame, with their state in `out`: the load's stack peak is this frame plus the
+/// deepest stage, not the sum of all of them.
 pub fn load(
     platform: &'static dyn Platform,
     arch: Arch,
@@ -173,21 +174,25 @@ pub fn load(
     out: &mut MaybeUninit<Loaded>,
 ) -> Result<()> {
     source.prepare()?;
-    let result = load_into(platform, arch, source, params, resolver, hooks, out);
+    let result = match parse(platform, arch, source, out) {
+        Ok(loaded) => {
+            let result = fill(loaded, platform, source, params, resolver, hooks);
+            if result.is_err() {
+                // SAFETY: `loaded` was initialised by `parse` and is not used after
+                // this; the caller treats `out` as uninitialised on error.
+                unsafe { core::ptr::drop_in_place(loaded) };
+            }
+            result
+        }
+        Err(e) => Err(e),
+    };
     source.finalize();
     result
 }
 
-fn load_into(
-    platform: &'static dyn Platform,
-    arch: Arch,
-    source: &mut dyn Source,
-    params: &LoadParams,
-    resolver: &mut dyn Resolver,
-    hooks: &mut dyn LoadHooks,
-    out: &mut MaybeUninit<Loaded>,
-) -> Result<()> {
-    // Parse.
+/// Parse: the ELF header and the validated section header table, into a fresh `out`.
+#[inline(never)]
+fn parse<'a>(platform: &'static dyn Platform, arch: Arch, source: &mut dyn Source, out: &'a mut MaybeUninit<Loaded>) -> Result<&'a mut Loaded> {
     let (header, header_raw) = Header::read(source, arch)?;
     let table_len = header.shnum * header.class.section_header_size();
     let section_headers = read_header_table(platform, source, &header, table_len)?;
@@ -197,110 +202,169 @@ fn load_into(
         sections.validate(&header, source.file_len(), scratch.as_mut_slice())?;
     }
     let places = layout::new_places(platform, header.shnum)?;
-    let loaded = out.write(Loaded {
-        header,
-        header_raw,
-        section_headers,
-        regions: [RegionPlan::default(); mem::COUNT],
-        mems: Default::default(),
-        places: Some(places),
-        image: Image::default(),
-        exports: None,
-        alloc_size: 0,
-    });
-    let result = fill(loaded, platform, arch, source, params, resolver, hooks);
-    if result.is_err() {
-        // SAFETY: `loaded` was initialised just above and is not used after this; the
-        // caller treats `out` as uninitialised on error.
-        unsafe { core::ptr::drop_in_place(loaded) };
-    }
-    result
+    Ok(init_in_place(out, header, &header_raw, section_headers, places))
 }
 
-/// Layout, link and exports, in place.
+/// Writes a fresh `Loaded` into `out` field by field: built as one value it would be a
+/// stack temporary the size of the whole struct (regions and memories are ~1.5 KiB).
+fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_raw: &[u8; MAX_HEADER_SIZE], section_headers: HeaderTable, places: HeapArray<SectionPlace>) -> &'a mut Loaded {
+    let p = out.as_mut_ptr();
+    // SAFETY: memory writes: every field of `*p` is written exactly once through raw
+    // field pointers before `*p` is referenced; each array element gets a valid value.
+    unsafe {
+        core::ptr::addr_of_mut!((*p).header).write(header);
+        core::ptr::addr_of_mut!((*p).header_raw).cast::<u8>().copy_from_nonoverlapping(header_raw.as_ptr(), MAX_HEADER_SIZE);
+        core::ptr::addr_of_mut!((*p).section_headers).write(section_headers);
+        let regions = core::ptr::addr_of_mut!((*p).regions).cast::<RegionPlan>();
+        let mems = core::ptr::addr_of_mut!((*p).mems).cast::<RegionMem>();
+        for i in 0..mem::COUNT {
+            regions.add(i).write(RegionPlan::default());
+            mems.add(i).write(RegionMem::default());
+        }
+        core::ptr::addr_of_mut!((*p).places).write(Some(places));
+        core::ptr::addr_of_mut!((*p).image).write(Image::default());
+        core::ptr::addr_of_mut!((*p).exports).write(None);
+        core::ptr::addr_of_mut!((*p).alloc_size).write(0);
+        out.assume_init_mut()
+    }
+}
+
+/// Layout, link and exports, in place, stage by stage.
 fn fill(
     loaded: &mut Loaded,
     platform: &'static dyn Platform,
-    arch: Arch,
     source: &mut dyn Source,
     params: &LoadParams,
     resolver: &mut dyn Resolver,
     hooks: &mut dyn LoadHooks,
 ) -> Result<()> {
-    let Loaded { header, section_headers, regions, mems, places, image, exports, alloc_size, .. } = loaded;
+    let sections = loaded.sections();
+    let tables = layout::find_tables(&loaded.header, &sections)?;
+    map_sections(loaded, platform, source, params, hooks, tables)?;
+    let aux_plan = place_regions(loaded, platform, source, params, tables)?;
+    if params.relocate_local {
+        link_regions(loaded, platform, source, resolver, &aux_plan, tables)?;
+    }
+    sync_caches(loaded, platform);
+    build_exports(loaded, platform, source, params, tables)?;
+    protect(loaded, platform, params);
+    // The section map stays only for the inspection API (Zephyr frees it otherwise).
+    if params.keep_section_info {
+        loaded.alloc_size += loaded.places.as_ref().map_or(0, |p| p.heap_size());
+    } else {
+        loaded.places = None;
+    }
+    Ok(())
+}
+
+/// The section map, writable, while the load fills it.
+fn places_mut(places: &mut Option<HeapArray<SectionPlace>>) -> Result<&mut [SectionPlace]> {
+    places.as_mut().map(|p| p.as_mut_slice()).ok_or(Error::NoMem)
+}
+
+/// Layout: the section names (C callbacks may look sections up by name), then the
+/// region plan, then the symbol and string tables.
+#[inline(never)]
+fn map_sections(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, params: &LoadParams, hooks: &mut dyn LoadHooks, tables: layout::Tables) -> Result<()> {
+    let Loaded { header, section_headers, regions, mems, places, .. } = loaded;
     let header: &Header = header;
-    let mut places_block = places.take().ok_or(Error::NoMem)?;
-    let places_arr = places_block.as_mut_slice();
+    let places = places_mut(places)?;
     let sections = SectionTable::new(section_headers.bytes(), header.class);
-    let tables = layout::find_tables(header, &sections)?;
+    let mat = MaterializeInput { platform, header, sections: &sections, storage: source.storage(), pre_located: params.pre_located };
 
-    let storage = source.storage();
-    let mat = MaterializeInput { platform, header, sections: &sections, storage, pre_located: params.pre_located };
-
-    // Section names first: C callbacks (section_detached) may look sections up by name.
     let shstrtab_plan = single_section_plan(&sections, tables.shstrtab)?;
     if let Some(slot) = regions.get_mut(mem::SHSTRTAB) {
         *slot = shstrtab_plan;
     }
-    layout::materialize(&mat, source, regions, places_arr, mems, &[mem::SHSTRTAB])?;
+    layout::materialize(&mat, source, regions, places, mems, &[mem::SHSTRTAB])?;
     let (shstrtab_ptr, shstrtab_size) = mems.get(mem::SHSTRTAB).map(|m| (m.write.cast_const(), m.size)).ok_or(Error::NoExec)?;
     hooks.sections_ready(&EarlyView { section_headers: section_headers.ptr, section_count: header.shnum, shstrtab: shstrtab_ptr, shstrtab_size, shstrtab_desc: shstrtab_plan.desc });
     // SAFETY: the name table region was just materialised and lives in `mems`.
     let names = StringTable::new(unsafe { core::slice::from_raw_parts(shstrtab_ptr, shstrtab_size) });
 
-    // Layout.
     let section_size = header.class.section_header_size();
     let raw_headers = section_headers.bytes();
     let mut detached = |index: usize| {
         let start = index * section_size;
         raw_headers.get(start..start + section_size).is_some_and(|raw| hooks.is_detached(index, raw))
     };
-    layout::plan(PlanInput { header, sections: &sections, names, tables, detached: Some(&mut detached) }, places_arr, regions)?;
-    layout::materialize(&mat, source, regions, places_arr, mems, &[mem::SYMTAB, mem::STRTAB])?;
+    layout::plan(PlanInput { header, sections: &sections, names, tables, detached: Some(&mut detached) }, places, regions)?;
+    layout::materialize(&mat, source, regions, places, mems, &[mem::SYMTAB, mem::STRTAB])
+}
+
+/// The symbol and string tables of a loaded extension (after `map_sections`).
+fn symbol_tables<'a>(header: &Header, regions: &[RegionPlan; mem::COUNT], mems: &[RegionMem; mem::COUNT]) -> Result<(SymbolTable<'a>, StringTable<'a>)> {
     let symbols = region_bytes(mems, mem::SYMTAB)?;
     let strings = match regions.get(mem::STRTAB).is_some_and(|r| !r.is_empty()) {
         true => region_bytes(mems, mem::STRTAB)?,
         false => region_bytes(mems, mem::SHSTRTAB)?, // one table serves both
     };
-    let symbols = SymbolTable::new(skip_prepad(symbols, regions, mem::SYMTAB), header.class);
-    let strings = StringTable::new(skip_prepad(strings, regions, mem::STRTAB));
+    Ok((SymbolTable::new(skip_prepad(symbols, regions, mem::SYMTAB), header.class), StringTable::new(skip_prepad(strings, regions, mem::STRTAB))))
+}
 
-    // GOT entries and veneers go after the text.
+/// Layout, continued: room for GOT entries and veneers after the text, then memory for
+/// every remaining region.
+#[inline(never)]
+fn place_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, params: &LoadParams, tables: layout::Tables) -> Result<link::AuxPlan> {
+    let Loaded { header, section_headers, regions, mems, places, image, alloc_size, .. } = loaded;
+    let header: &Header = header;
+    let places = places_mut(places)?;
+    let sections = SectionTable::new(section_headers.bytes(), header.class);
+    let (symbols, strings) = symbol_tables(header, regions, mems)?;
     let aux_plan = {
-        let input = LinkInput { platform, header, sections: &sections, places: places_arr, mems, image, symtab_index: tables.symtab, symbols, strings };
+        let input = LinkInput { platform, header, sections: &sections, places, mems, image, symtab_index: tables.symtab, symbols, strings };
         link::plan_aux(&input, source)?
     };
     if let Some(text) = regions.get_mut(mem::TEXT) {
-        text.aux = aux_plan.bytes(arch, text.size).ok_or(Error::NoMem)?;
+        text.aux = aux_plan.bytes(header.arch, text.size).ok_or(Error::NoMem)?;
         if text.aux != 0 && text.is_empty() {
             log::error!("llext: GOT entries or veneers needed but there is no text region");
             return Err(Error::NoExec);
         }
     }
+    let mat = MaterializeInput { platform, header, sections: &sections, storage: source.storage(), pre_located: params.pre_located };
     match header.elf_type {
         crate::elf::ElfType::Relocatable => {
             let mut rest: [usize; 8] = [mem::TEXT, mem::DATA, mem::RODATA, mem::BSS, mem::EXPORT, mem::PREINIT, mem::INIT, mem::FINI];
             layout::order_by_alignment(platform, regions, &mut rest);
-            layout::materialize(&mat, source, regions, places_arr, mems, &rest)?;
+            layout::materialize(&mat, source, regions, places, mems, &rest)?;
         }
-        crate::elf::ElfType::Shared => *image = layout::materialize_shared(&mat, source, regions, places_arr, mems)?,
+        crate::elf::ElfType::Shared => *image = layout::materialize_shared(&mat, source, regions, places, mems)?,
     }
     *alloc_size += mems.iter().map(|m| m.alloc_size).sum::<usize>() + image.block.as_ref().map_or(0, |b| b.size());
+    Ok(aux_plan)
+}
 
-    // Link.
-    let input = LinkInput { platform, header, sections: &sections, places: places_arr, mems, image, symtab_index: tables.symtab, symbols, strings };
-    if params.relocate_local {
-        link::relocate_all(&input, source, resolver, &aux_plan)?;
-    }
-    for (index, m) in mems.iter().enumerate() {
+/// Link: every relocation, against the extension, the base image and other extensions.
+#[inline(never)]
+fn link_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, resolver: &mut dyn Resolver, aux_plan: &link::AuxPlan, tables: layout::Tables) -> Result<()> {
+    let Loaded { header, section_headers, regions, mems, places, image, .. } = loaded;
+    let places = places_mut(places)?;
+    let sections = SectionTable::new(section_headers.bytes(), header.class);
+    let (symbols, strings) = symbol_tables(header, regions, mems)?;
+    let input = LinkInput { platform, header, sections: &sections, places, mems, image, symtab_index: tables.symtab, symbols, strings };
+    link::relocate_all(&input, source, resolver, aux_plan)
+}
+
+/// Makes the written regions visible to instruction fetches and other bus masters.
+fn sync_caches(loaded: &Loaded, platform: &'static dyn Platform) {
+    for (index, m) in loaded.mems.iter().enumerate() {
         if !m.write.is_null() && m.size != 0 {
-            let extra = if index == mem::TEXT { regions.get(index).map_or(0, |r| r.aux) } else { 0 };
+            let extra = if index == mem::TEXT { loaded.regions.get(index).map_or(0, |r| r.aux) } else { 0 };
             platform.sync_caches(m.write, m.size + extra, index == mem::TEXT);
         }
     }
+}
 
-    // Exports.
+/// The extension's export table.
+#[inline(never)]
+fn build_exports(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, params: &LoadParams, tables: layout::Tables) -> Result<()> {
+    let Loaded { header, section_headers, regions, mems, places, image, exports, alloc_size, .. } = loaded;
     *exports = if params.export_all_globals {
+        let places = places_mut(places)?;
+        let sections = SectionTable::new(section_headers.bytes(), header.class);
+        let (symbols, strings) = symbol_tables(header, regions, mems)?;
+        let input = LinkInput { platform, header, sections: &sections, places, mems, image, symtab_index: tables.symtab, symbols, strings };
         export_globals(&input, source, mems, regions)?
     } else if params.relocate_local {
         export_table(platform, header, mems, regions)?
@@ -310,23 +374,20 @@ fn fill(
         None
     };
     *alloc_size += exports.as_ref().map_or(0, |e| e.heap_size());
+    Ok(())
+}
 
-    // Memory protection of what we allocated (MMU targets; in-place regions are left
-    // alone: their pages belong to the application's buffer).
-    if !params.pre_located {
-        for (index, access) in [(mem::TEXT, Access::ReadExec), (mem::RODATA, Access::ReadOnly)] {
-            if let Some(m) = mems.get(index).filter(|m| m.block.is_some()) {
-                platform.set_access(m.write, m.alloc_size, access);
-            }
+/// Memory protection of what we allocated (MMU targets; in-place regions are left
+/// alone: their pages belong to the application's buffer).
+fn protect(loaded: &Loaded, platform: &'static dyn Platform, params: &LoadParams) {
+    if params.pre_located {
+        return;
+    }
+    for (index, access) in [(mem::TEXT, Access::ReadExec), (mem::RODATA, Access::ReadOnly)] {
+        if let Some(m) = loaded.mems.get(index).filter(|m| m.block.is_some()) {
+            platform.set_access(m.write, m.alloc_size, access);
         }
     }
-
-    // The section map stays only for the inspection API (Zephyr frees it otherwise).
-    if params.keep_section_info {
-        *alloc_size += places_block.heap_size();
-        *places = Some(places_block);
-    }
-    Ok(())
 }
 
 /// Section header table: in place when the buffer outlives the load and is aligned for

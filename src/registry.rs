@@ -227,17 +227,17 @@ impl Registry {
         }
         // SAFETY: `load` succeeded: the slot holds the extension.
         let loaded = unsafe { slot.assume_init_ref() };
-        let mut public = Self::public_view(loaded, c_name);
-        public.dependency = resolver.deps;
+        // SAFETY: memory writes completing the ExtBox in its own zeroed block (its
+        // `loaded` field is initialised; `public` is plain C data, valid when zeroed, and
+        // C holds no reference into it during this call); the block now belongs to the
+        // list until unload.
+        unsafe {
+            Self::publish(&mut *ptr::addr_of_mut!((*boxed).public), loaded, &c_name, &resolver.deps);
+            ptr::addr_of_mut!((*boxed).platform).write(self.platform);
+        }
         for dep in resolver.deps.iter().filter(|d| !d.is_null()) {
             // SAFETY: dependencies are live list members (lock held).
             unsafe { (**dep).use_count += 1 };
-        }
-        // SAFETY: memory writes completing the ExtBox in its own block (its `loaded`
-        // field is initialised); the block now belongs to the list until unload.
-        unsafe {
-            ptr::addr_of_mut!((*boxed).public).write(public);
-            ptr::addr_of_mut!((*boxed).platform).write(self.platform);
         }
         core::mem::forget(block);
 
@@ -259,39 +259,35 @@ impl Registry {
         Ok((node, 0))
     }
 
-    /// C's view of a freshly loaded extension.
-    fn public_view(loaded: &Loaded, name: [c_char; LLEXT_MAX_NAME_LEN + 1]) -> llext {
-        let mut mem_ptrs = [ptr::null_mut(); mem::COUNT];
-        let mut on_heap = [false; mem::COUNT];
-        let mut sizes = [0usize; mem::COUNT];
+    /// Fills C's view of a freshly loaded extension, field by field (a whole `llext`
+    /// value would be a stack temporary of a few hundred bytes).
+    #[inline(never)]
+    fn publish(public: &mut llext, loaded: &Loaded, name: &[c_char; LLEXT_MAX_NAME_LEN + 1], deps: &[*mut llext; LLEXT_MAX_DEPENDENCIES]) {
+        public.llext_list = sys_snode_t { next: ptr::null_mut() };
+        #[cfg(feature = "userspace")]
+        {
+            public.mem_parts = crate::platform::zephyr::partitions(loaded);
+        }
+        public.name = *name;
         for (i, m) in loaded.mems.iter().enumerate() {
-            if let (Some(p), Some(h), Some(s)) = (mem_ptrs.get_mut(i), on_heap.get_mut(i), sizes.get_mut(i)) {
+            if let (Some(p), Some(h), Some(s)) = (public.mem.get_mut(i), public.mem_on_heap.get_mut(i), public.mem_size.get_mut(i)) {
                 *p = m.write.cast();
                 *h = m.block.is_some() || (loaded.image.block.is_some() && !m.write.is_null() && !matches!(i, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB));
                 *s = m.size;
             }
         }
+        public.alloc_size = loaded.alloc_size;
+        public.sym_tab = llext_symtable { sym_cnt: 0, syms: ptr::null_mut() };
         let exports = loaded.exports();
+        public.exp_tab = llext_symtable { sym_cnt: exports.len(), syms: exports.as_ptr().cast_mut() };
+        public.use_count = 1;
+        public.dependency = *deps;
+        public.sect_cnt = loaded.header.shnum as u32;
+        // Only meaningful where C's elf_shdr_t has the file's layout.
         let native = Arch::native() == Some(loaded.header.arch);
-        llext {
-            llext_list: sys_snode_t { next: ptr::null_mut() },
-            #[cfg(feature = "userspace")]
-            mem_parts: crate::platform::zephyr::partitions(loaded),
-            name,
-            mem: mem_ptrs,
-            mem_on_heap: on_heap,
-            mem_size: sizes,
-            alloc_size: loaded.alloc_size,
-            sym_tab: llext_symtable { sym_cnt: 0, syms: ptr::null_mut() },
-            exp_tab: llext_symtable { sym_cnt: exports.len(), syms: exports.as_ptr().cast_mut() },
-            use_count: 1,
-            dependency: [ptr::null_mut(); LLEXT_MAX_DEPENDENCIES],
-            sect_cnt: loaded.header.shnum as u32,
-            // Only meaningful where C's elf_shdr_t has the file's layout.
-            sect_hdrs: if native { loaded.section_headers.ptr.cast_mut().cast() } else { ptr::null_mut() },
-            sect_hdrs_on_heap: loaded.section_headers.block.is_some(),
-            mmu_permissions_set: false,
-        }
+        public.sect_hdrs = if native { loaded.section_headers.ptr.cast_mut().cast() } else { ptr::null_mut() };
+        public.sect_hdrs_on_heap = loaded.section_headers.block.is_some();
+        public.mmu_permissions_set = false;
     }
 
     /// Drops one use of `ext` (`llext_unload`); frees it when none is left. Returns the

@@ -7,6 +7,7 @@
  * between _llext_const_symbol_list_start/_end. The loader binary-searches that table.
  */
 #include <string.h>
+#include <zephyr/llext/llext.h>
 #include <zephyr/llext/symbol.h>
 
 #include "rig.h"
@@ -154,15 +155,77 @@ int rig_printf(const char *fmt, ...)
 	return n;
 }
 
-size_t rig_stack_high_water(void)
+#define STACK_PAINT 0xdeadbeefu
+
+/* Deepest use seen before the last repaint (rig_load_stack repaints below itself). */
+static size_t stack_high_water_before;
+
+static size_t stack_scan(void)
 {
 	size_t words = rig_stack_size / sizeof(uint32_t), i = 0;
 
-	/* The port painted the stack with 0xdeadbeef at reset; it grows down. */
-	while (i < words && rig_stack_base[i] == 0xdeadbeefu) {
+	/* The port painted the stack at reset; it grows down. */
+	while (i < words && rig_stack_base[i] == STACK_PAINT) {
 		i++;
 	}
 	return (words - i) * sizeof(uint32_t);
+}
+
+size_t rig_stack_high_water(void)
+{
+	size_t now = stack_scan();
+
+	return now > stack_high_water_before ? now : stack_high_water_before;
+}
+
+static inline uintptr_t stack_pointer(void)
+{
+	uintptr_t sp;
+
+#if defined(__arm__)
+	__asm__ volatile("mov %0, sp" : "=r"(sp));
+#else
+	__asm__ volatile("mov %%esp, %0" : "=r"(sp));
+#endif
+	return sp;
+}
+
+size_t rig_load_stack_peak;
+size_t rig_load_stack_last;
+
+int __real_llext_load(struct llext_loader *ldr, const char *name, struct llext **ext,
+		      const struct llext_load_param *ldr_parm);
+
+/*
+ * Every llext_load() of the rig comes here (the images link with --wrap=llext_load):
+ * the stack below this frame is painted afresh, the load runs, and the deepest word it
+ * touched gives its peak stack: from the stack pointer at the call down, so llext_load
+ * and everything it calls (loader callbacks, heap) count, the caller does not.
+ */
+__attribute__((noinline)) int __wrap_llext_load(struct llext_loader *ldr, const char *name,
+						struct llext **ext,
+						const struct llext_load_param *ldr_parm)
+{
+	stack_high_water_before = rig_stack_high_water();
+
+	uintptr_t sp = stack_pointer();
+	/* Stop short of this frame's live words below the stack pointer (none on arm/i386). */
+	uint32_t *end = (uint32_t *)(sp & ~(uintptr_t)3) - 4;
+
+	for (uint32_t *p = (uint32_t *)rig_stack_base; p < end; p++) {
+		*p = STACK_PAINT;
+	}
+	int rc = __real_llext_load(ldr, name, ext, ldr_parm);
+	const uint32_t *p = rig_stack_base;
+
+	while (p < end && *p == STACK_PAINT) {
+		p++;
+	}
+	rig_load_stack_last = sp - (uintptr_t)p;
+	if (rig_load_stack_last > rig_load_stack_peak) {
+		rig_load_stack_peak = rig_load_stack_last;
+	}
+	return rc;
 }
 
 /* ------------------------------------------------------------ loader logging ---- */

@@ -1370,6 +1370,8 @@ int rig_main(void)
 		   (unsigned)peak, RIG_HEAP_KB * 1024u, (unsigned)used, (unsigned)baseline);
 	rig_printf("stack: high-water %u of %u bytes\n", (unsigned)rig_stack_high_water(),
 		   (unsigned)rig_stack_size);
+	rig_printf("stack: llext_load peak %u bytes (every load of the run)\n",
+		   (unsigned)rig_load_stack_peak);
 	if (used != baseline) {
 		n_failed++;
 		rig_printf("FAIL base/heap_baseline: %u bytes still allocated\n",

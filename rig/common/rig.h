@@ -26,6 +26,10 @@ extern const uint32_t *const rig_stack_base;
 extern const size_t rig_stack_size;
 /* Most stack ever used, in bytes (base.c). */
 size_t rig_stack_high_water(void);
+/* Peak stack of llext_load() (from the stack pointer at the call) over every call so far,
+ * and of the last call, in bytes (base.c wraps llext_load). */
+extern size_t rig_load_stack_peak;
+extern size_t rig_load_stack_last;
 /* Name of the machine, printed in the banner. */
 extern const char rig_machine[];
 
