@@ -76,15 +76,40 @@ for arch in "${ARCHES[@]}"; do
 done
 
 echo
+declare -A LEAN
 for arch in "${ARCHES[@]}"; do
 	case $arch in
 	arm) title="llext-rs on Cortex-M3 (thumbv7m-none-eabi, release: opt-level s, LTO)" ;;
 	x86) title="llext-rs on i386 (targets/i586-unknown-none.json, release: opt-level s, LTO)" ;;
 	esac
-	python3 "$RIG/tools/footprint.py" "$B/$arch/rig-$arch.elf.map" "== footprint: $title"
-	grep -E '^(heap|stack):' "$B/$arch/run.log" | sed 's/^/  /'
+	python3 "$RIG/tools/footprint.py" "$B/$arch/rig-$arch.elf.map" "== footprint: $title" | tee "$B/$arch/footprint.txt"
+	grep -E '^(heap|stack|insns):' "$B/$arch/run.log" | sed 's/^/  /'
 	echo
+	loader=$(sed -n 's/^  loader: //p' "$B/$arch/footprint.txt")
+	stack=$(sed -n 's/^stack: llext_load peak \([0-9]*\) bytes.*/\1/p' "$B/$arch/run.log" | tail -n 1)
+	hello=$(sed -n 's/^insns: hello \([0-9]*\).*/\1/p' "$B/$arch/run.log" | tail -n 1)
+	bulk=$(sed -n 's/^insns: bulk \([0-9]*\).*/\1/p' "$B/$arch/run.log" | tail -n 1)
+	LEAN[$arch]="LEAN $arch $loader stack=${stack:-?} hello_insns=${hello:-?} bulk_insns=${bulk:-?}"
 done
+
+# Sizes and stack are deterministic: rig/budget holds the most each may be, and a figure
+# past it fails the run (lower the budget in the commit that shrinks a figure).
+echo "== lean loader (budget: rig/budget)"
+for arch in "${ARCHES[@]}"; do
+	echo "${LEAN[$arch]}"
+	while read -r b_arch b_key b_max _; do
+		[ "$b_arch" = "$arch" ] || continue
+		value=$(echo "${LEAN[$arch]}" | grep -oE "(^| )$b_key=[0-9]+" | cut -d= -f2)
+		if [ -z "$value" ]; then
+			echo "  FAIL budget: $arch $b_key was not measured"
+			failed=1
+		elif [ "$value" -gt "$b_max" ]; then
+			echo "  FAIL budget: $arch $b_key=$value exceeds $b_max"
+			failed=1
+		fi
+	done < <(grep -vE '^\s*(#|$)' "$RIG/budget")
+done
+echo
 
 echo "== verdict"
 for arch in "${ARCHES[@]}"; do

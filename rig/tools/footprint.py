@@ -168,6 +168,8 @@ def main():
     print(f'  {"+ the static LLEXT heap (bare PLATFORM, .bss)":<{width}}{"":>27}{arena:>9}')
     print(f'  {"rest of the rig image (harness, fixtures, libc)":<{width}}'
           + ''.join(f'{v:>9}' for v in rest) + f'{sum(rest):>9}')
+    # For run.sh's LEAN line and budget check: the loader's code and constants.
+    print(f'  loader: text={total[0]} rodata={total[1]}')
 
 
 if __name__ == '__main__':
