@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # llext-rs test suite: installs what it needs, then runs
+#   0. the Kconfig symbol check (scripts/check-kconfig.py),
 #   1. the host suite (cargo test: relocator vectors, every fixture x arch through the
 #      loader executed in Unicorn and natively, the GNU ld differential oracle, load
 #      parameters, the C API from C, the bad-input table),
@@ -13,9 +14,13 @@ mkdir -p target
 
 bash scripts/install-deps.sh
 
+echo "== Kconfig symbols (every CONFIG_LLEXT_RS_* used exists in every configuration)"
+python3 scripts/check-kconfig.py
+
 echo "== host suite (cargo test)"
 cargo test --workspace --lib --tests 2>&1 | tee target/host-tests.log
 passed=$(grep -Eo "^test result: ok\. [0-9]+ passed" target/host-tests.log | awk '{s += $4} END {print s + 0}')
+passed=$((passed + 1)) # the Kconfig check
 
 if [ -x rig/run.sh ]; then
 	echo "== target rig (QEMU)"

@@ -21,7 +21,7 @@
 #include <zephyr/internal/syscall_handler.h>
 #endif
 
-LOG_MODULE_REGISTER(llext, CONFIG_LLEXT_RS_LOG_LEVEL);
+LOG_MODULE_REGISTER(llext, LLEXT_RS_LOG_LEVEL);
 
 /* ---- Layouts shared with Rust (src/ffi/types.rs, src/ffi/symbol.rs) ---- */
 BUILD_ASSERT(sizeof(struct llext_const_symbol) == 2 * sizeof(void *));
@@ -99,6 +99,16 @@ int llext_rs_z_heap_uninit(void)
 	return -ENOSYS;
 #endif
 }
+
+#ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
+int llext_rs_heap_stats(struct sys_memory_stats *stats)
+{
+	if (!llext_rs_heap_ready) {
+		return -EINVAL;
+	}
+	return sys_heap_runtime_stats_get(&llext_rs_heap.heap, stats);
+}
+#endif
 
 /* ---- Lock around the extension list (k_mutex is recursive for its owner) ---- */
 K_MUTEX_DEFINE(llext_rs_lock);
@@ -198,7 +208,7 @@ extern void llext_rs_zephyr_init(int level);
 
 static int llext_rs_init(void)
 {
-	llext_rs_zephyr_init(CONFIG_LLEXT_RS_LOG_LEVEL);
+	llext_rs_zephyr_init(LLEXT_RS_LOG_LEVEL);
 	return 0;
 }
 SYS_INIT(llext_rs_init, POST_KERNEL, 0);

@@ -14,7 +14,9 @@
 #include <zephyr/llext/llext.h>
 #include <zephyr/llext/buf_loader.h>
 
-LOG_MODULE_REGISTER(llext_shell, CONFIG_LLEXT_RS_LOG_LEVEL);
+#include "llext_rs_log.h"
+
+LOG_MODULE_REGISTER(llext_shell, LLEXT_RS_LOG_LEVEL);
 
 /* Staging buffer for `load_hex`; the mutex keeps two shell backends from sharing it. */
 static uint8_t hex_buf[CONFIG_LLEXT_RS_SHELL_MAX_SIZE] __aligned(Z_KERNEL_STACK_OBJ_ALIGN);
