@@ -21,6 +21,8 @@
 #include <zephyr/internal/syscall_handler.h>
 #endif
 
+#include "llext_rs_log.h"
+
 LOG_MODULE_REGISTER(llext, LLEXT_RS_LOG_LEVEL);
 
 /* ---- Layouts shared with Rust (src/ffi/types.rs, src/ffi/symbol.rs) ---- */
