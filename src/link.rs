@@ -143,7 +143,8 @@ fn for_each_rel_batched(
     f: &mut dyn FnMut(&mut dyn Source, RelEntry) -> Result<()>,
 ) -> Result<()> {
     let size = input.header.class.rel_size(rela);
-    const BATCH: usize = 8;
+    // Zephyr's loader reads one entry at a time; a few per read call is enough.
+    const BATCH: usize = 4;
     let mut buf = [0u8; MAX_REL_SIZE * BATCH];
     let mut done = 0usize;
     while done < count {
@@ -287,11 +288,16 @@ fn section_memory(input: &LinkInput, source: &mut dyn Source, index: usize) -> R
 fn defined_address(input: &LinkInput, source: &mut dyn Source, shndx: usize, value: u64) -> Result<u64> {
     match input.header.elf_type {
         ElfType::Relocatable => {
-            if !input.places.get(shndx).is_some_and(|p| p.is_loaded()) {
+            let Some(p) = input.places.get(shndx).filter(|p| p.is_loaded()) else {
                 log::error!("llext: symbol refers to section {}, which is not loaded", shndx);
                 return Err(Error::NoExec);
-            }
-            let (_, run, _) = section_memory(input, source, shndx)?;
+            };
+            // Once per relocation: the section map gives the address without decoding
+            // the section header, except for detached sections and memory-less regions.
+            let run = match input.mems.get(usize::from(p.region)) {
+                Some(m) if !p.detached && !m.write.is_null() => m.run.wrapping_add(p.offset as u64),
+                _ => section_memory(input, source, shndx)?.1,
+            };
             Ok(run.wrapping_add(value))
         }
         ElfType::Shared => {

@@ -62,16 +62,9 @@ unsafe impl Sync for Registry {}
 // SAFETY: as above; the raw pointers are to heap blocks owned by the registry.
 unsafe impl Send for Registry {}
 
-/// Copies `name` into `llext.name` form; `None` if it is empty or too long.
-fn checked_name(name: &[u8]) -> Option<[c_char; LLEXT_MAX_NAME_LEN + 1]> {
-    if name.is_empty() || name.len() > LLEXT_MAX_NAME_LEN || name.contains(&0) {
-        return None;
-    }
-    let mut out = [0 as c_char; LLEXT_MAX_NAME_LEN + 1];
-    for (d, s) in out.iter_mut().zip(name) {
-        *d = *s as c_char;
-    }
-    Some(out)
+/// True if `name` fits `llext.name` (1..=LLEXT_MAX_NAME_LEN bytes, no NUL).
+fn checked_name(name: &[u8]) -> bool {
+    !name.is_empty() && name.len() <= LLEXT_MAX_NAME_LEN && !name.contains(&0)
 }
 
 fn name_of(ext: &llext) -> &[u8] {
@@ -189,7 +182,7 @@ impl Registry {
         hooks: &mut dyn LoadHooks,
         on_alloc: &mut dyn FnMut(*mut llext),
     ) -> Result<(*mut llext, u32)> {
-        let Some(c_name) = checked_name(name) else {
+        if !checked_name(name) {
             log::error!("llext: extension name must be 1..={} bytes", LLEXT_MAX_NAME_LEN);
             return Err(Error::Inval);
         };
@@ -210,7 +203,12 @@ impl Registry {
         // C callbacks during the load may follow `*ext` to the zeroed public part.
         on_alloc(boxed.cast());
 
-        let mut resolver = Linker { base: &state.base, head: state.head, deps: [ptr::null_mut(); LLEXT_MAX_DEPENDENCIES], ndeps: 0, overflow: false };
+        // Dependencies are recorded straight into the new extension's zeroed
+        // `dependency` array (C reads it only after the load).
+        // SAFETY: memory access: a field of the block just allocated, referenced by
+        // nothing else while the load runs.
+        let deps = unsafe { &mut *ptr::addr_of_mut!((*boxed).public.dependency) };
+        let mut resolver = Linker { base: &state.base, head: state.head, deps, ndeps: 0, overflow: false };
         // SAFETY: memory access: a field of the block just allocated; `load` builds the
         // extension in place there (C only ever touches the `public` field).
         let slot = unsafe { &mut *ptr::addr_of_mut!((*boxed).loaded).cast::<MaybeUninit<Loaded>>() };
@@ -232,10 +230,12 @@ impl Registry {
         // C holds no reference into it during this call); the block now belongs to the
         // list until unload.
         unsafe {
-            Self::publish(&mut *ptr::addr_of_mut!((*boxed).public), loaded, &c_name, &resolver.deps);
+            Self::publish(&mut *ptr::addr_of_mut!((*boxed).public), loaded, name);
             ptr::addr_of_mut!((*boxed).platform).write(self.platform);
         }
-        for dep in resolver.deps.iter().filter(|d| !d.is_null()) {
+        // SAFETY: memory read of the array the resolver filled (its borrow ended).
+        let deps = unsafe { &*ptr::addr_of!((*boxed).public.dependency) };
+        for dep in deps.iter().filter(|d| !d.is_null()) {
             // SAFETY: dependencies are live list members (lock held).
             unsafe { (**dep).use_count += 1 };
         }
@@ -260,15 +260,18 @@ impl Registry {
     }
 
     /// Fills C's view of a freshly loaded extension, field by field (a whole `llext`
-    /// value would be a stack temporary of a few hundred bytes).
+    /// value would be a stack temporary of a few hundred bytes). `dependency` was
+    /// filled during the load and is left alone.
     #[inline(never)]
-    fn publish(public: &mut llext, loaded: &Loaded, name: &[c_char; LLEXT_MAX_NAME_LEN + 1], deps: &[*mut llext; LLEXT_MAX_DEPENDENCIES]) {
+    fn publish(public: &mut llext, loaded: &Loaded, name: &[u8]) {
         public.llext_list = sys_snode_t { next: ptr::null_mut() };
         #[cfg(feature = "userspace")]
         {
             public.mem_parts = crate::platform::zephyr::partitions(loaded);
         }
-        public.name = *name;
+        for (d, s) in public.name.iter_mut().zip(name) {
+            *d = *s as c_char;
+        }
         for (i, m) in loaded.mems.iter().enumerate() {
             if let (Some(p), Some(h), Some(s)) = (public.mem.get_mut(i), public.mem_on_heap.get_mut(i), public.mem_size.get_mut(i)) {
                 *p = m.write.cast();
@@ -281,7 +284,6 @@ impl Registry {
         let exports = loaded.exports();
         public.exp_tab = llext_symtable { sym_cnt: exports.len(), syms: exports.as_ptr().cast_mut() };
         public.use_count = 1;
-        public.dependency = *deps;
         public.sect_cnt = loaded.header.shnum as u32;
         // Only meaningful where C's elf_shdr_t has the file's layout.
         let native = Arch::native() == Some(loaded.header.arch);
@@ -378,7 +380,7 @@ impl Registry {
 struct Linker<'a> {
     base: &'a BaseTable,
     head: *mut llext,
-    deps: [*mut llext; LLEXT_MAX_DEPENDENCIES],
+    deps: &'a mut [*mut llext; LLEXT_MAX_DEPENDENCIES],
     ndeps: usize,
     overflow: bool,
 }
