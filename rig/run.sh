@@ -5,14 +5,14 @@
 #
 #   rig/run.sh [arm] [x86]          (default: both; exit status non-zero on any failure)
 #
-# Settings (environment): RIG_TIMEOUT (seconds per QEMU run, default 60),
+# Settings (environment): RIG_TIMEOUT (seconds per QEMU run, default 300: -icount is slower),
 # RIG_RUSTFLAGS (default -Dwarnings), RIG_LOG=1..5 (print the loader's log; links
 # rig/logshim, footprints then include the logger), RIG_CARGO/RIG_RUSTC, and the
 # Makefile's ARM_HEAP_KB, X86_HEAP_KB, ARM_STACK, ... (see rig/Makefile).
 set -u -o pipefail
 RIG="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 B="$RIG/build"
-TIMEOUT="${RIG_TIMEOUT:-60}"
+TIMEOUT="${RIG_TIMEOUT:-300}"
 ARCHES=("$@")
 [ ${#ARCHES[@]} -eq 0 ] && ARCHES=(arm x86)
 for arch in "${ARCHES[@]}"; do
@@ -34,13 +34,15 @@ make -C "$RIG" --no-print-directory -j"$(nproc)" "${ARCHES[@]}" >"$B/make.log" 2
 
 # Runs one machine; prints its output as it comes and sets its verdict.
 run_arm() {
-	timeout "$TIMEOUT" qemu-system-arm -M lm3s6965evb -display none -serial none -monitor none \
+	# -icount shift=0: one instruction per ns of virtual time (deterministic; the
+	# instruction counts of the lean case come from it).
+	timeout "$TIMEOUT" qemu-system-arm -M lm3s6965evb -icount shift=0 -display none -serial none -monitor none \
 		-chardev stdio,id=con -semihosting-config enable=on,target=native,chardev=con \
 		-kernel "$B/arm/rig-arm.elf" </dev/null
 	# Semihosting SYS_EXIT_EXTENDED passes the rig's status through unchanged.
 }
 run_x86() {
-	timeout "$TIMEOUT" qemu-system-i386 -nodefaults -display none -no-reboot \
+	timeout "$TIMEOUT" qemu-system-i386 -icount shift=0 -nodefaults -display none -no-reboot \
 		-debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-kernel "$B/x86/rig-x86.elf" </dev/null
 	local rc=$?

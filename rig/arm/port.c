@@ -138,3 +138,39 @@ __attribute__((section(".vectors"), used)) static void (*const vectors[16])(void
 	hardfault_entry, /* HardFault (MemManage, BusFault, UsageFault escalate to it) */
 	hardfault_entry, hardfault_entry, hardfault_entry,
 };
+
+/* ------------------------------------------------------- instruction counter ---- */
+
+/*
+ * SysTick on the processor clock, free-running down from 2^24 - 1 without interrupts.
+ * run.sh starts QEMU with -icount shift=0 (one instruction per ns of virtual time), so
+ * ticks are instructions times a constant, which rig_insn_calibrate() measures.
+ */
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018)
+
+static uint32_t ticks_last;
+static uint64_t ticks_total;
+
+uint64_t rig_ticks(void)
+{
+	if ((SYST_CSR & 1u) == 0) {
+		SYST_RVR = 0xFFFFFFu;
+		SYST_CVR = 0;
+		SYST_CSR = 0x5u; /* enable, processor clock, no interrupt */
+		ticks_last = SYST_CVR;
+	}
+	uint32_t now = SYST_CVR;
+
+	/* Called at least once per wrap (2^24 ticks) by the rig's measurements. */
+	ticks_total += (ticks_last - now) & 0xFFFFFFu;
+	ticks_last = now;
+	return ticks_total;
+}
+
+void rig_spin(uint32_t iterations)
+{
+	/* Two instructions per iteration. */
+	__asm__ volatile("1: subs %0, %0, #1\n\tbne 1b" : "+r"(iterations) : : "cc");
+}

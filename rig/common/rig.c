@@ -1304,6 +1304,113 @@ static void case_heap_exhaustion(const struct codegen *cg)
 	}
 }
 
+/* ------------------------------------------------------------- lean figures ---- */
+
+/*
+ * Instructions per load + find + call + unload of hello_world (8 relocations) and bulk
+ * (120 functions, ~500 relocations), averaged over LEAN_CYCLES, with Zephyr's codegen
+ * for the arch (-mlong-calls on ARM, Debian's default PIC on i686). run.sh prints them
+ * in the LEAN line. The loads call llext_load itself, not the stack probe around it.
+ */
+#define LEAN_CYCLES 16
+
+int __real_llext_load(struct llext_loader *ldr, const char *name, struct llext **ext,
+		      const struct llext_load_param *ldr_parm);
+
+/* Clock ticks for a known 2,000,000 instructions (rig_spin), measured once. */
+static uint64_t cal_ticks;
+#define CAL_INSNS 2000000u
+
+static uint64_t insns_of(uint64_t ticks)
+{
+	if (cal_ticks == 0) {
+		uint64_t t0 = rig_ticks();
+
+		rig_spin(CAL_INSNS / 2);
+		cal_ticks = rig_ticks() - t0;
+	}
+	return cal_ticks == 0 ? 0 : ticks * CAL_INSNS / cal_ticks;
+}
+
+struct lean_result {
+	const char *fixture;
+	int expect;
+	uint64_t phase[4]; /* load, find, call, unload: ticks over all cycles */
+	int done;
+};
+
+static struct lean_result lean_results[] = {
+	{"hello_world", 42, {0}, 0},
+	{"bulk", 8040, {0}, 0},
+};
+
+static void lean_one(const struct codegen *cg, struct lean_result *r)
+{
+	const struct rig_fixture *fx = fixture(cg, r->fixture);
+
+	TRY(fx != NULL);
+	for (int i = 0; i < LEAN_CYCLES; i++) {
+		struct llext_buf_loader buf = LLEXT_PERSISTENT_BUF_LOADER(fx->data, fx->len);
+		struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+		struct llext *ext = NULL;
+		uint64_t t0 = rig_ticks();
+		int rc = __real_llext_load(&buf.loader, "lean", &ext, &param);
+		uint64_t t1 = rig_ticks();
+
+		CHECK(rc == 0 && ext != NULL, "%s: llext_load returned %d", r->fixture, rc);
+		int (*entry)(void) = llext_find_sym(&ext->exp_tab, "test_entry");
+		uint64_t t2 = rig_ticks();
+
+		CHECK(entry != NULL, "%s: test_entry not exported", r->fixture);
+		int ret = entry();
+		uint64_t t3 = rig_ticks();
+
+		rc = llext_unload(&ext);
+		uint64_t t4 = rig_ticks();
+
+		rig_take_output();
+		CHECK(ret == r->expect, "%s: test_entry() returned %d, expected %d", r->fixture,
+		      ret, r->expect);
+		CHECK(rc == 0, "%s: llext_unload returned %d", r->fixture, rc);
+		r->phase[0] += t1 - t0;
+		r->phase[1] += t2 - t1;
+		r->phase[2] += t3 - t2;
+		r->phase[3] += t4 - t3;
+	}
+	r->done = 1;
+}
+
+static void case_lean(const struct codegen *cg)
+{
+	for (size_t i = 0; i < sizeof(lean_results) / sizeof(lean_results[0]); i++) {
+		lean_one(cg, &lean_results[i]);
+		if (case_failed) {
+			return;
+		}
+	}
+}
+
+static void print_lean(const char *codegen)
+{
+	static const char *const label[] = {"hello", "bulk"};
+
+	for (size_t i = 0; i < sizeof(lean_results) / sizeof(lean_results[0]); i++) {
+		const struct lean_result *r = &lean_results[i];
+		unsigned int p[4], sum = 0;
+
+		if (!r->done) {
+			continue;
+		}
+		for (int k = 0; k < 4; k++) {
+			p[k] = (unsigned int)(insns_of(r->phase[k]) / LEAN_CYCLES);
+			sum += p[k];
+		}
+		rig_printf("insns: %s %u per load+find+call+unload (%s %s, mean of %d; load %u, "
+			   "find %u, call %u, unload %u)\n",
+			   label[i], sum, codegen, r->fixture, LEAN_CYCLES, p[0], p[1], p[2], p[3]);
+	}
+}
+
 /* ------------------------------------------------------------------- main ---- */
 
 struct case_def {
@@ -1358,6 +1465,12 @@ int rig_main(void)
 			run_case(cg->name, cases[i].name, cases[i].fn, cg);
 		}
 	}
+
+	/* Zephyr's codegen: -mlong-calls on ARM, Debian's default PIC on i686. */
+	const struct codegen *lean_cg = ARCH_ARM ? &codegens[1] : &codegens[0];
+
+	run_case(lean_cg->name, "lean", case_lean, lean_cg);
+	print_lean(lean_cg->name);
 
 	/* The high-water mark of real use, before the case that fills the heap on purpose. */
 	size_t used, peak;

@@ -30,6 +30,10 @@ size_t rig_stack_high_water(void);
  * and of the last call, in bytes (base.c wraps llext_load). */
 extern size_t rig_load_stack_peak;
 extern size_t rig_load_stack_last;
+/* A clock proportional to instructions retired (QEMU -icount): SysTick on the
+ * Cortex-M3, the TSC on i386. rig_spin(n) runs exactly 2n instructions, to calibrate it. */
+uint64_t rig_ticks(void);
+void rig_spin(uint32_t iterations);
 /* Name of the machine, printed in the banner. */
 extern const char rig_machine[];
 
