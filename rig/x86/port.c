@@ -108,3 +108,21 @@ __attribute__((used, noreturn)) void x86_main(void)
 	rig_log_init();
 	rig_exit(rig_main());
 }
+
+/* ------------------------------------------------------- instruction counter ---- */
+
+/* The time-stamp counter: under QEMU -icount shift=0 (run.sh) it advances one per
+ * instruction; rig_insn_calibrate() checks the ratio rather than assuming it. */
+uint64_t rig_ticks(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+void rig_spin(uint32_t iterations)
+{
+	/* Two instructions per iteration. */
+	__asm__ volatile("1: dec %0\n\tjnz 1b" : "+r"(iterations) : : "cc");
+}
