@@ -169,13 +169,15 @@ pub struct PlanInput<'a, 'b> {
     pub sections: &'a SectionTable<'a>,
     pub names: StringTable<'a>,
     pub tables: Tables,
+    /// Every section index, sorted by (file offset, index).
+    pub file_order: &'a [u16],
     /// `section_detached` predicate of the load parameters.
     pub detached: Option<&'b mut dyn FnMut(usize) -> bool>,
 }
 
 /// Maps sections to regions and computes every region's extent.
 pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut [RegionPlan; mem::COUNT]) -> Result<()> {
-    let PlanInput { header, sections, names, tables, mut detached } = input;
+    let PlanInput { header, sections, names, tables, file_order, mut detached } = input;
     // Element by element: a whole-array assignment is a ~1 KiB stack temporary.
     for r in regions.iter_mut() {
         *r = RegionPlan::default();
@@ -253,7 +255,7 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
     }
 
     match header.elf_type {
-        ElfType::Relocatable => plan_relocatable(sections, regions, places)?,
+        ElfType::Relocatable => plan_relocatable(sections, file_order, regions, places)?,
         ElfType::Shared => plan_shared(sections, regions, places)?,
     }
     Ok(())
@@ -261,14 +263,15 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
 
 /// `ET_REL`: each region is a file range (Zephyr's pre-pad rule) unless another region's
 /// section lies inside that range, in which case it is packed.
-fn plan_relocatable(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
+fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
+    let intruded = intruded_regions(sections, places, regions);
     for (index, r) in regions.iter_mut().enumerate() {
         if r.desc.sh_type == SHT_NULL || r.desc.size == 0 {
             continue;
         }
-        let packed = index == mem::BSS && member_count(places, index) > 1 || intrudes(sections, places, index, &r.desc)?;
+        let packed = index == mem::BSS && member_count(places, index) > 1 || intruded.get(index).copied().unwrap_or(false);
         if packed {
-            pack(sections, places, index, r)?;
+            pack(sections, file_order, places, index, r)?;
         } else {
             span(sections, places, index, r)?;
         }
@@ -280,28 +283,30 @@ fn member_count(places: &[SectionPlace], region: usize) -> usize {
     places.iter().filter(|p| usize::from(p.region) == region && !p.detached).count()
 }
 
-/// True if a file-backed section of another region lies inside `desc`'s file range.
-fn intrudes(sections: &SectionTable, places: &[SectionPlace], region: usize, desc: &Section) -> Result<bool> {
-    if desc.sh_type == SHT_NOBITS {
-        return Ok(false);
-    }
-    for (index, s) in sections.iter() {
-        let Some(p) = places.get(index) else { continue };
-        let other = usize::from(p.region);
-        if !p.is_loaded() || p.detached || other == region || !s.has_file_bytes() {
+/// Regions whose file range holds a file-backed section of another region: those are
+/// packed. One pass over the sections, each checked against the (few) regions.
+fn intruded_regions(sections: &SectionTable, places: &[SectionPlace], regions: &[RegionPlan; mem::COUNT]) -> [bool; mem::COUNT] {
+    let mut intruded = [false; mem::COUNT];
+    // `.exported_sym` may sit among data: Zephyr tolerates that overlap, and the
+    // stale copy inside the data range is never used.
+    let export_pair = |a: usize, b: usize| a == mem::EXPORT && (b == mem::DATA || b == mem::RODATA);
+    for (index, p) in places.iter().enumerate() {
+        let owner = usize::from(p.region);
+        if !p.is_loaded() || p.detached {
             continue;
         }
-        // `.exported_sym` may sit among data: Zephyr tolerates that overlap, and the
-        // stale copy inside the data range is never used.
-        let export_pair = |a: usize, b: usize| a == mem::EXPORT && (b == mem::DATA || b == mem::RODATA);
-        if export_pair(region, other) || export_pair(other, region) {
-            continue;
-        }
-        if s.offset < desc.file_end() && s.file_end() > desc.offset {
-            return Ok(true);
+        let Some((offset, end)) = sections.file_range_of(index) else { continue };
+        for ((region, r), flag) in regions.iter().enumerate().zip(intruded.iter_mut()) {
+            let file_backed = r.desc.sh_type != SHT_NULL && r.desc.sh_type != SHT_NOBITS && r.desc.size != 0;
+            if region == owner || !file_backed || export_pair(region, owner) || export_pair(owner, region) {
+                continue;
+            }
+            if offset < r.desc.file_end() && end > r.desc.offset {
+                *flag = true;
+            }
         }
     }
-    Ok(false)
+    intruded
 }
 
 /// A region that is one file range: pre-pad so the region's start has the alignment of
@@ -316,9 +321,9 @@ fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, r: 
     r.size = usize::try_from(r.desc.size).map_err(|_| Error::NoMem)?;
     r.align = usize::try_from(align).map_err(|_| Error::NoMem)?;
     r.packed = false;
-    for (index, s) in sections.iter() {
-        if let Some(p) = places.get_mut(index).filter(|p| usize::from(p.region) == region && !p.detached) {
-            let offset = s.offset.checked_sub(r.desc.offset).ok_or(Error::NoExec)?;
+    for (index, p) in places.iter_mut().enumerate() {
+        if usize::from(p.region) == region && !p.detached {
+            let offset = sections.offset_of(index).and_then(|o| o.checked_sub(r.desc.offset)).ok_or(Error::NoExec)?;
             p.offset = usize::try_from(offset).map_err(|_| Error::NoExec)?;
         }
     }
@@ -327,35 +332,20 @@ fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, r: 
 
 /// A region whose members are placed one after another in file order, each at its own
 /// alignment.
-fn pack(sections: &SectionTable, places: &mut [SectionPlace], region: usize, r: &mut RegionPlan) -> Result<()> {
+fn pack(sections: &SectionTable, file_order: &[u16], places: &mut [SectionPlace], region: usize, r: &mut RegionPlan) -> Result<()> {
     let mut size: u64 = 0;
     let mut align: u64 = 1;
     let mut first_offset = u64::MAX;
-    // Visit members in file order without allocating: repeatedly take the next offset.
-    let mut last: Option<(u64, usize)> = None;
-    loop {
-        let mut next: Option<(u64, usize)> = None;
-        for (index, s) in sections.iter() {
-            let Some(p) = places.get(index) else { continue };
-            if usize::from(p.region) != region || p.detached {
-                continue;
-            }
-            let key = (s.offset, index);
-            if last.is_some_and(|l| key <= l) {
-                continue;
-            }
-            if next.is_none_or(|n| key < n) {
-                next = Some(key);
-            }
+    for &index in file_order {
+        let index = usize::from(index);
+        let Some(p) = places.get_mut(index) else { continue };
+        if usize::from(p.region) != region || p.detached {
+            continue;
         }
-        let Some((offset, index)) = next else { break };
-        last = Some((offset, index));
         let s = sections.at(index)?;
         let a = s.alignment();
         size = size.checked_add(a - 1).ok_or(Error::NoMem)? & !(a - 1);
-        if let Some(p) = places.get_mut(index) {
-            p.offset = usize::try_from(size).map_err(|_| Error::NoMem)?;
-        }
+        p.offset = usize::try_from(size).map_err(|_| Error::NoMem)?;
         size = size.checked_add(s.size).ok_or(Error::NoMem)?;
         align = align.max(a);
         first_offset = first_offset.min(s.offset);

@@ -86,6 +86,8 @@ pub struct Loaded {
     pub regions: [RegionPlan; mem::COUNT],
     pub mems: [RegionMem; mem::COUNT],
     pub places: Option<HeapArray<SectionPlace>>,
+    /// Section indices in file order (from validation), until the layout is planned.
+    pub file_order: Option<HeapArray<u16>>,
     pub image: Image,
     pub exports: Option<HeapArray<llext_symbol>>,
     /// Heap bytes accounted to this extension (`alloc_size`).
@@ -196,18 +198,18 @@ fn parse<'a>(platform: &'static dyn Platform, arch: Arch, source: &mut dyn Sourc
     let (header, header_raw) = Header::read(source, arch)?;
     let table_len = header.shnum * header.class.section_header_size();
     let section_headers = read_header_table(platform, source, &header, table_len)?;
+    let mut file_order = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum)?;
     {
-        let sections = SectionTable::new(section_headers.bytes(), header.class);
-        let mut scratch = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum)?;
-        sections.validate(&header, source.file_len(), scratch.as_mut_slice())?;
+        let mut keys = HeapArray::<u64>::zeroed(platform, MemKind::Meta, header.shnum)?;
+        SectionTable::new(section_headers.bytes(), header.class).validate(&header, source.file_len(), file_order.as_mut_slice(), keys.as_mut_slice())?;
     }
     let places = layout::new_places(platform, header.shnum)?;
-    Ok(init_in_place(out, header, &header_raw, section_headers, places))
+    Ok(init_in_place(out, header, &header_raw, section_headers, places, file_order))
 }
 
 /// Writes a fresh `Loaded` into `out` field by field: built as one value it would be a
 /// stack temporary the size of the whole struct (regions and memories are ~1.5 KiB).
-fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_raw: &[u8; MAX_HEADER_SIZE], section_headers: HeaderTable, places: HeapArray<SectionPlace>) -> &'a mut Loaded {
+fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_raw: &[u8; MAX_HEADER_SIZE], section_headers: HeaderTable, places: HeapArray<SectionPlace>, file_order: HeapArray<u16>) -> &'a mut Loaded {
     let p = out.as_mut_ptr();
     // SAFETY: memory writes: every field of `*p` is written exactly once through raw
     // field pointers before `*p` is referenced; each array element gets a valid value.
@@ -222,6 +224,7 @@ fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_ra
             mems.add(i).write(RegionMem::default());
         }
         core::ptr::addr_of_mut!((*p).places).write(Some(places));
+        core::ptr::addr_of_mut!((*p).file_order).write(Some(file_order));
         core::ptr::addr_of_mut!((*p).image).write(Image::default());
         core::ptr::addr_of_mut!((*p).exports).write(None);
         core::ptr::addr_of_mut!((*p).alloc_size).write(0);
@@ -266,7 +269,7 @@ fn places_mut(places: &mut Option<HeapArray<SectionPlace>>) -> Result<&mut [Sect
 /// region plan, then the symbol and string tables.
 #[inline(never)]
 fn map_sections(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, params: &LoadParams, hooks: &mut dyn LoadHooks, tables: layout::Tables) -> Result<()> {
-    let Loaded { header, section_headers, regions, mems, places, .. } = loaded;
+    let Loaded { header, section_headers, regions, mems, places, file_order, .. } = loaded;
     let header: &Header = header;
     let places = places_mut(places)?;
     let sections = SectionTable::new(section_headers.bytes(), header.class);
@@ -288,7 +291,10 @@ fn map_sections(loaded: &mut Loaded, platform: &'static dyn Platform, source: &m
         let start = index * section_size;
         raw_headers.get(start..start + section_size).is_some_and(|raw| hooks.is_detached(index, raw))
     };
-    layout::plan(PlanInput { header, sections: &sections, names, tables, detached: Some(&mut detached) }, places, regions)?;
+    let order = file_order.as_ref().map_or(&[][..], |o| o.as_slice());
+    layout::plan(PlanInput { header, sections: &sections, names, tables, file_order: order, detached: Some(&mut detached) }, places, regions)?;
+    // The file order was only needed for the plan.
+    *file_order = None;
     layout::materialize(&mat, source, regions, places, mems, &[mem::SYMTAB, mem::STRTAB])
 }
 
