@@ -275,10 +275,18 @@ function(llext_rs_build_core)
   set(include_dir ${cargo_target_dir}/include)
   set(library ${cargo_target_dir}/${target_dir_name}/release/libllext_rs.a)
 
+  # Messages above the module's log level are compiled out of the Rust code (src/diag.rs);
+  # without CONFIG_LOG the level is 0 and no message is built in.
+  if(DEFINED CONFIG_LLEXT_RS_LOG_LEVEL)
+    set(log_level ${CONFIG_LLEXT_RS_LOG_LEVEL})
+  else()
+    set(log_level 0)
+  endif()
   set(cargo_env
     CARGO_TARGET_DIR=${cargo_target_dir}
     RUSTC=${LLEXT_RS_RUSTC}
     LLEXT_RS_INCLUDE_DIR=${include_dir}
+    LLEXT_RS_LOG_LEVEL=${log_level}
     CARGO_PROFILE_RELEASE_DEBUG=true
   )
   # `cargo rustc --crate-type staticlib`: with the manifest's two crate types a plain

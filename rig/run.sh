@@ -6,8 +6,8 @@
 #   rig/run.sh [arm] [x86]          (default: both; exit status non-zero on any failure)
 #
 # Settings (environment): RIG_TIMEOUT (seconds per QEMU run, default 300: -icount is slower),
-# RIG_RUSTFLAGS (default -Dwarnings), RIG_LOG=1..5 (print the loader's log; links
-# rig/logshim, footprints then include the logger), RIG_CARGO/RIG_RUSTC, and the
+# RIG_RUSTFLAGS (default -Dwarnings), RIG_LOG=1..4 (print the loader's log: messages
+# up to that level are compiled in, so footprints then include them), RIG_CARGO/RIG_RUSTC, and the
 # Makefile's ARM_HEAP_KB, X86_HEAP_KB, ARM_STACK, ... (see rig/Makefile).
 set -u -o pipefail
 RIG="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

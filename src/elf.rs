@@ -101,7 +101,7 @@ impl Header {
         let size = class.header_size();
         let file_len = source.file_len();
         check_range(file_len, 0, size as u64).inspect_err(|_| {
-            log::error!("llext: file too short for an ELF header");
+            crate::error!(c"file too short for an ELF header");
         })?;
         source.read_at(0, bytes.get_mut(..size).ok_or(Error::NoExec)?)?;
         let header = match class {
@@ -122,7 +122,7 @@ impl Header {
         };
         let table_size = (header.shnum as u64).checked_mul(class.section_header_size() as u64).ok_or(Error::NoExec)?;
         check_range(file_len, header.shoff, table_size).inspect_err(|_| {
-            log::error!("llext: section header table outside the file");
+            crate::error!(c"section header table outside the file");
         })?;
         Ok((header, bytes))
     }
@@ -130,37 +130,37 @@ impl Header {
     fn decode(h: RawHeader, arch: Arch) -> Result<Header> {
         let ident = h.ident;
         if ident.magic != raw::ELFMAG {
-            log::error!("llext: not an ELF file");
+            crate::error!(c"not an ELF file");
             return Err(Error::NoExec);
         }
         let class = Class::of(arch);
         let want_class = if class == Class::Elf64 { raw::ELFCLASS64 } else { raw::ELFCLASS32 };
         if ident.class != want_class || ident.data != raw::ELFDATA2LSB || ident.version != raw::EV_CURRENT {
-            log::error!("llext: ELF class/data/version {}/{}/{} does not match this target", ident.class, ident.data, ident.version);
+            crate::error!(c"ELF class/data/version %lu/%lu/%lu does not match this target", ident.class, ident.data, ident.version);
             return Err(Error::NoExec);
         }
         let machine = h.machine;
         if machine != arch.machine() {
-            log::error!("llext: ELF machine {} does not match this target ({})", machine, arch.machine());
+            crate::error!(c"ELF machine %lu does not match this target (%lu)", machine, arch.machine());
             return Err(Error::NoExec);
         }
         let elf_type = match h.e_type {
             raw::ET_REL => ElfType::Relocatable,
             raw::ET_DYN => ElfType::Shared,
             other => {
-                log::error!("llext: unsupported ELF file type {:#x}", other);
+                crate::error!(c"unsupported ELF file type 0x%lx", other);
                 return Err(Error::NoExec);
             }
         };
         if usize::from(h.shentsize) != class.section_header_size() {
-            log::error!("llext: invalid section header size {}", h.shentsize);
+            crate::error!(c"invalid section header size %lu", h.shentsize);
             return Err(Error::NoExec);
         }
         let shnum = usize::from(h.shnum);
         let shstrndx = usize::from(h.shstrndx);
         // shnum == 0 also marks extended numbering (SHN_XINDEX), which extensions never need.
         if shnum == 0 || shstrndx == 0 || shstrndx >= shnum {
-            log::error!("llext: bad section count {} or name table index {}", shnum, shstrndx);
+            crate::error!(c"bad section count %lu or name table index %lu", shnum, shstrndx);
             return Err(Error::NoExec);
         }
         Ok(Header { class, arch, elf_type, shoff: h.shoff, shnum, shstrndx })
@@ -336,54 +336,54 @@ impl<'a> SectionTable<'a> {
         let shnum = self.len();
         let shstrtab = self.at(header.shstrndx)?;
         if shstrtab.sh_type != SHT_STRTAB {
-            log::error!("llext: section name table {} is not a string table", header.shstrndx);
+            crate::error!(c"section name table %lu is not a string table", header.shstrndx);
             return Err(Error::NoExec);
         }
         for (index, s) in self.iter() {
-            let bad = |why: &str| {
-                log::error!("llext: section {}: {}", index, why);
+            let bad = |why: &'static core::ffi::CStr| {
+                crate::error!(c"%s (section %lu)", s = why.as_ptr(), index);
                 Error::NoExec
             };
             if index == 0 {
                 continue;
             }
             if u64::from(s.name) >= shstrtab.size {
-                return Err(bad("invalid name index"));
+                return Err(bad(c"invalid name index"));
             }
             if s.has_file_bytes() {
-                check_range(file_len, s.offset, s.size).map_err(|_| bad("outside the file"))?;
+                check_range(file_len, s.offset, s.size).map_err(|_| bad(c"outside the file"))?;
             }
             if !s.alignment().is_power_of_two() {
-                return Err(bad("alignment not a power of two"));
+                return Err(bad(c"alignment not a power of two"));
             }
             match s.sh_type {
                 SHT_SYMTAB | SHT_DYNSYM => {
                     if s.entsize != self.class.symbol_size() as u64 || s.size % s.entsize != 0 {
-                        return Err(bad("invalid symbol table"));
+                        return Err(bad(c"invalid symbol table"));
                     }
-                    let strtab = self.get(s.link as usize).ok_or_else(|| bad("bad sh_link"))?;
+                    let strtab = self.get(s.link as usize).ok_or_else(|| bad(c"bad sh_link"))?;
                     if strtab.sh_type != SHT_STRTAB || s.link == 0 {
-                        return Err(bad("symbol table not linked to a string table"));
+                        return Err(bad(c"symbol table not linked to a string table"));
                     }
                 }
                 SHT_REL | SHT_RELA => {
                     let want = self.class.rel_size(s.sh_type == SHT_RELA) as u64;
                     if s.entsize != want || s.size % want != 0 {
-                        return Err(bad("invalid relocation entry size"));
+                        return Err(bad(c"invalid relocation entry size"));
                     }
-                    let symtab = self.get(s.link as usize).ok_or_else(|| bad("bad sh_link"))?;
+                    let symtab = self.get(s.link as usize).ok_or_else(|| bad(c"bad sh_link"))?;
                     if symtab.sh_type != SHT_SYMTAB && symtab.sh_type != SHT_DYNSYM {
-                        return Err(bad("relocations not linked to a symbol table"));
+                        return Err(bad(c"relocations not linked to a symbol table"));
                     }
                     // ET_DYN dynamic relocations use sh_info 0 (addresses, not a section).
                     if s.info as usize >= shnum {
-                        return Err(bad("bad sh_info"));
+                        return Err(bad(c"bad sh_info"));
                     }
                 }
                 SHT_PREINIT_ARRAY | SHT_INIT_ARRAY | SHT_FINI_ARRAY if s.is_alloc() && s.size != 0 => {
                     let ptr = self.class.pointer_size() as u64;
                     if s.entsize != ptr || s.size % ptr != 0 {
-                        return Err(bad("invalid init/fini array"));
+                        return Err(bad(c"invalid init/fini array"));
                     }
                 }
                 _ => {}
@@ -414,7 +414,7 @@ impl<'a> SectionTable<'a> {
         for &index in order.iter() {
             let Some((offset, end)) = self.file_range_of(usize::from(index)) else { continue };
             if end_of_previous > offset {
-                log::error!("llext: sections overlap in the file at offset {:#x}", offset);
+                crate::error!(c"sections overlap in the file at offset 0x%lx", offset);
                 return Err(Error::NoExec);
             }
             end_of_previous = end;

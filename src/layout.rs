@@ -40,9 +40,14 @@ pub mod mem {
     /// Regions that get memory partitions (`LLEXT_MEM_PARTITIONS`).
     pub const PARTITIONS: usize = BSS + 1;
 
-    /// Short region names for logs.
-    pub const NAMES: [&str; COUNT] =
-        ["text", "data", "rodata", "bss", "export", "symtab", "strtab", "shstrtab", "preinit", "init", "fini"];
+    /// Short region names for logs (C strings).
+    const NAMES: [&core::ffi::CStr; COUNT] =
+        [c"text", c"data", c"rodata", c"bss", c"export", c"symtab", c"strtab", c"shstrtab", c"preinit", c"init", c"fini"];
+
+    /// Name of region `index` for a log message's `%s`.
+    pub fn name(index: usize) -> *const core::ffi::c_char {
+        NAMES.get(index).map_or(c"?".as_ptr(), |n| n.as_ptr())
+    }
 }
 
 /// Name of the section `LL_EXTENSION_SYMBOL` fills.
@@ -126,14 +131,14 @@ pub fn find_tables(header: &Header, sections: &SectionTable) -> Result<Tables> {
     for (index, s) in sections.iter() {
         if s.sh_type == want {
             if found.is_some() {
-                log::error!("llext: more than one symbol table");
+                crate::error!(c"more than one symbol table");
                 return Err(Error::NoExec);
             }
             found = Some((index, s.link as usize));
         }
     }
     let Some((symtab, strtab)) = found else {
-        log::error!("llext: no symbol table");
+        crate::error!(c"no symbol table");
         return Err(Error::NoExec);
     };
     Ok(Tables { symtab, strtab, shstrtab: header.shstrndx })
@@ -225,11 +230,11 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
             continue;
         }
         if (s.flags & BASIC_FLAGS) != (r.desc.flags & BASIC_FLAGS) {
-            log::error!("llext: section {} flags {:#x} differ from region {} flags {:#x}", index, s.flags, mem::NAMES.get(region).unwrap_or(&"?"), r.desc.flags);
+            crate::error!(c"region %s: section %lu flags 0x%lx differ from 0x%lx", s = mem::name(region), index, s.flags, r.desc.flags);
             return Err(Error::NoExec);
         }
         if matches!(region, mem::PREINIT | mem::INIT | mem::FINI) {
-            log::error!("llext: more than one {} array section", mem::NAMES.get(region).unwrap_or(&"?"));
+            crate::error!(c"more than one %s array section", s = mem::name(region));
             return Err(Error::NoExec);
         }
         // Extend the region over both sections (gaps included, as Zephyr does).
@@ -422,7 +427,7 @@ fn image_extent(sections: &SectionTable, places: &[SectionPlace]) -> Result<(u64
                 continue;
             }
             if o.addr < end && o.addr.saturating_add(o.size) > s.addr {
-                log::error!("llext: sections {} and {} overlap in memory", index, other_index);
+                crate::error!(c"sections %lu and %lu overlap in memory", index, other_index);
                 return Err(Error::NoExec);
             }
         }
@@ -552,7 +557,7 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
                     let aux_run = run + aux_offset(plan.size) as u64;
                     return Ok(RegionMem { write: ptr, run, size: plan.size, alloc_size: 0, block: None, aux_write: core::ptr::null_mut(), aux_run });
                 }
-                _ => log::debug!("llext: region {} copied: buffer not usable in place", mem::NAMES.get(index).unwrap_or(&"?")),
+                _ => crate::debug!(c"region %s copied: buffer not usable in place", s = mem::name(index)),
             }
         }
     }
@@ -561,7 +566,7 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
             // The application placed the BSS at its link address.
             return Ok(RegionMem { write: core::ptr::null_mut(), run: plan.desc.addr, size: plan.size, ..RegionMem::default() });
         }
-        log::error!("llext: pre-located region {} is not in the loader buffer", mem::NAMES.get(index).unwrap_or(&"?"));
+        crate::error!(c"pre-located region %s is not in the loader buffer", s = mem::name(index));
         return Err(Error::Fault);
     }
 

@@ -5,6 +5,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod arch;
+pub mod diag;
 pub mod elf;
 pub mod error;
 pub mod ffi;

@@ -89,7 +89,7 @@ fn rel_target(input: &LinkInput, index: usize) -> Option<RelTarget> {
             let loaded = input.places.get(target).is_some_and(|p| p.is_loaded());
             let is_table = input.places.get(target).is_some_and(|p| matches!(usize::from(p.region), mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB));
             if !loaded || is_table || s.link as usize != input.symtab_index {
-                log::debug!("llext: relocation section {} skipped (target {} not loaded)", index, target);
+                crate::debug!(c"relocation section %lu skipped (target %lu not loaded)", index, target);
                 return None;
             }
             Some(RelTarget::Section(target))
@@ -218,7 +218,7 @@ struct AuxArea<'a> {
 impl AuxArea<'_> {
     fn slot(map: &mut Option<HeapArray<u32>>, key: u32) -> Result<&mut u32> {
         map.as_mut().and_then(|m| m.as_mut_slice().get_mut(key as usize)).ok_or_else(|| {
-            log::error!("llext: no GOT/veneer space was reserved for symbol {}", key);
+            crate::error!(c"no GOT/veneer space was reserved for symbol %lu", key);
             Error::NoExec
         })
     }
@@ -289,7 +289,7 @@ fn defined_address(input: &LinkInput, source: &mut dyn Source, shndx: usize, val
     match input.header.elf_type {
         ElfType::Relocatable => {
             let Some(p) = input.places.get(shndx).filter(|p| p.is_loaded()) else {
-                log::error!("llext: symbol refers to section {}, which is not loaded", shndx);
+                crate::error!(c"symbol refers to section %lu, which is not loaded", shndx);
                 return Err(Error::NoExec);
             };
             // Once per relocation: the section map gives the address without decoding
@@ -303,7 +303,7 @@ fn defined_address(input: &LinkInput, source: &mut dyn Source, shndx: usize, val
         ElfType::Shared => {
             let image = input.image;
             let offset = value.checked_sub(image.vma_base).filter(|&o| o <= image.size as u64).ok_or_else(|| {
-                log::error!("llext: symbol address {:#x} outside the image", value);
+                crate::error!(c"symbol address 0x%lx outside the image", value);
                 Error::NoExec
             })?;
             Ok(image.run_base + offset)
@@ -317,7 +317,7 @@ pub fn resolve_symbol(input: &LinkInput, source: &mut dyn Source, resolver: &mut
         return Ok(Target { value: 0, kind: SymbolKind::None, key: 0 });
     }
     let sym = input.symbols.get(index as usize).ok_or_else(|| {
-        log::error!("llext: relocation refers to symbol {} past the table", index);
+        crate::error!(c"relocation refers to symbol %lu past the table", index);
         Error::NoExec
     })?;
     let local = |value| Target { value, kind: SymbolKind::Local, key: index };
@@ -333,21 +333,21 @@ pub fn resolve_symbol(input: &LinkInput, source: &mut dyn Source, resolver: &mut
             if sym.binding() == STB_WEAK {
                 return Ok(Target { value: 0, kind: SymbolKind::UndefinedWeak, key: index });
             }
-            log::error!("llext: undefined symbol {} has no export", Printable(name));
+            crate::error!(c"undefined symbol %s has no export", s = crate::diag::name(name));
             if name.starts_with(b"__device_") {
                 // Zephyr's hint, for our option; with it, a node without a driver is
                 // exported as NULL, which also ends here.
-                log::warn!("llext: (device objects: CONFIG_LLEXT_RS_EXPORT_DEVICES exports those with a driver)");
+                crate::warn!(c"(device objects: CONFIG_LLEXT_RS_EXPORT_DEVICES exports those with a driver)");
             }
             Err(Error::NoData)
         }
         SHN_ABS => Ok(Target { value: sym.value, kind: SymbolKind::Absolute, key: index }),
         SHN_COMMON => {
-            log::error!("llext: common symbol {} (build extensions with -fno-common)", index);
+            crate::error!(c"common symbol %lu (build extensions with -fno-common)", index);
             Err(Error::NoExec)
         }
         shndx if shndx >= SHN_LORESERVE || usize::from(shndx) >= input.sections.len() => {
-            log::error!("llext: symbol {} has invalid section index {:#x}", index, shndx);
+            crate::error!(c"symbol %lu has invalid section index 0x%lx", index, shndx);
             Err(Error::NoExec)
         }
         shndx => defined_address(input, source, usize::from(shndx), sym.value).map(local),
@@ -420,7 +420,7 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
                 arch::relocate(arch, &Reloc { r_type: rel.r_type, addend: rel.addend }, place, &target, &image, &mut aux)
             })();
             if let Err(e) = outcome {
-                log::error!("llext: relocation type {} at {:#x} (section {}) failed: {}", rel.r_type, rel.offset, index, e);
+                crate::error!(c"relocation type %lu at 0x%lx (section %lu) failed", rel.r_type, rel.offset, index);
                 first_error.get_or_insert(e);
             }
             Ok(())
@@ -433,17 +433,5 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
     match first_error {
         Some(e) => Err(e),
         None => Ok(()),
-    }
-}
-
-/// Formats symbol names (bytes) in logs without allocating.
-pub struct Printable<'a>(pub &'a [u8]);
-
-impl core::fmt::Display for Printable<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match core::str::from_utf8(self.0) {
-            Ok(s) => f.write_str(s),
-            Err(_) => f.write_str("<non-utf8>"),
-        }
     }
 }

@@ -149,7 +149,7 @@ impl Loaded {
             let f = u64::from_le_bytes(word);
             let text = self.mems.get(mem::TEXT).ok_or(Error::Fault)?;
             if f < text.run || f >= text.run + text.size as u64 {
-                log::error!("llext: {} function {} ({:#x}) outside text", if is_init { "bringup" } else { "teardown" }, index, f);
+                crate::error!(c"%s function %lu (0x%lx) outside text", s = if is_init { c"bringup" } else { c"teardown" }.as_ptr(), index, f);
                 return Err(Error::Fault);
             }
             return Ok(f);
@@ -198,12 +198,14 @@ fn parse<'a>(platform: &'static dyn Platform, arch: Arch, source: &mut dyn Sourc
     let (header, header_raw) = Header::read(source, arch)?;
     let table_len = header.shnum * header.class.section_header_size();
     let section_headers = read_header_table(platform, source, &header, table_len)?;
+    // Long-lived first, then the transients, which are freed last-in first-out and so
+    // leave no holes in the heap (power-of-two MPU regions need large aligned blocks).
+    let places = layout::new_places(platform, header.shnum)?;
     let mut file_order = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum)?;
     {
         let mut keys = HeapArray::<u64>::zeroed(platform, MemKind::Meta, header.shnum)?;
         SectionTable::new(section_headers.bytes(), header.class).validate(&header, source.file_len(), file_order.as_mut_slice(), keys.as_mut_slice())?;
     }
-    let places = layout::new_places(platform, header.shnum)?;
     Ok(init_in_place(out, header, &header_raw, section_headers, places, file_order))
 }
 
@@ -324,7 +326,7 @@ fn place_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &
     if let Some(text) = regions.get_mut(mem::TEXT) {
         text.aux = aux_plan.bytes(header.arch, text.size).ok_or(Error::NoMem)?;
         if text.aux != 0 && text.is_empty() {
-            log::error!("llext: GOT entries or veneers needed but there is no text region");
+            crate::error!(c"GOT entries or veneers needed but there is no text region");
             return Err(Error::NoExec);
         }
     }
@@ -475,7 +477,7 @@ fn export_table(platform: &'static dyn Platform, header: &Header, mems: &[Region
     for (slot, entry) in table.as_mut_slice().iter_mut().zip(bytes.chunks_exact(2 * ptr)) {
         let (name, addr) = entry.split_at(ptr);
         let name = name_in_regions(mems, word(name)).ok_or_else(|| {
-            log::error!("llext: exported symbol name at {:#x} is not inside the extension", word(name));
+            crate::error!(c"exported symbol name at 0x%lx is not inside the extension", word(name));
             Error::NoExec
         })?;
         *slot = llext_symbol { name, addr: word(addr) as usize as *mut core::ffi::c_void };

@@ -183,7 +183,7 @@ impl Registry {
         on_alloc: &mut dyn FnMut(*mut llext),
     ) -> Result<(*mut llext, u32)> {
         if !checked_name(name) {
-            log::error!("llext: extension name must be 1..={} bytes", LLEXT_MAX_NAME_LEN);
+            crate::error!(c"extension name must be 1..=%lu bytes", LLEXT_MAX_NAME_LEN);
             return Err(Error::Inval);
         };
         let _guard = Locked::take(self.platform);
@@ -214,7 +214,7 @@ impl Registry {
         let slot = unsafe { &mut *ptr::addr_of_mut!((*boxed).loaded).cast::<MaybeUninit<Loaded>>() };
         let mut result = load::load(self.platform, self.arch, source, params, &mut resolver, hooks, slot);
         if result.is_ok() && resolver.overflow {
-            log::error!("llext: {} links against more than {} extensions", crate::link::Printable(name), LLEXT_MAX_DEPENDENCIES);
+            crate::error!(c"%s links against more than %lu extensions", s = crate::diag::name(name), LLEXT_MAX_DEPENDENCIES);
             // SAFETY: `load` succeeded, so the slot is initialised; it is not used again.
             unsafe { slot.assume_init_drop() };
             result = Err(Error::NoMem);
@@ -255,7 +255,7 @@ impl Registry {
                 (*cur).llext_list.next = node.cast::<sys_snode_t>();
             }
         }
-        log::info!("llext: loaded extension {}", crate::link::Printable(name));
+        crate::info!(c"loaded extension %s", s = crate::diag::name(name));
         Ok((node, 0))
     }
 

@@ -57,7 +57,7 @@ impl BaseTable {
             _ => true,
         });
         if !sorted && !entries.is_empty() {
-            log::warn!("llext: base export table is not sorted; indexing {} entries", entries.len());
+            crate::warn!(c"base export table is not sorted; indexing %lu entries", entries.len());
             let mut order = HeapArray::<u32>::zeroed(platform, MemKind::Meta, entries.len())?;
             for (i, slot) in order.as_mut_slice().iter_mut().enumerate() {
                 *slot = u32::try_from(i).map_err(|_| Error::NoMem)?;

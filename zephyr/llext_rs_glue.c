@@ -167,21 +167,34 @@ int llext_rs_z_protection(size_t *param)
 #endif
 }
 
-/* ---- Logging ---- */
-void llext_rs_z_log(int level, const char *msg)
+/* ---- Logging ----
+ * src/diag.rs hands over a static format string, at most one string argument (first)
+ * and three integers (only for levels compiled in). Zephyr's LOG_* macros take literal
+ * formats only, so the line is formatted here with Zephyr's own printk formatter and
+ * logged as a string (which deferred logging copies).
+ */
+void llext_rs_z_log(int level, const char *fmt, const char *s, unsigned long a,
+		    unsigned long b, unsigned long c)
 {
+	char line[96];
+
+	if (s != NULL) {
+		snprintk(line, sizeof(line), fmt, s, a, b, c);
+	} else {
+		snprintk(line, sizeof(line), fmt, a, b, c);
+	}
 	switch (level) {
 	case LOG_LEVEL_ERR:
-		LOG_ERR("%s", msg);
+		LOG_ERR("%s", line);
 		break;
 	case LOG_LEVEL_WRN:
-		LOG_WRN("%s", msg);
+		LOG_WRN("%s", line);
 		break;
 	case LOG_LEVEL_INF:
-		LOG_INF("%s", msg);
+		LOG_INF("%s", line);
 		break;
 	default:
-		LOG_DBG("%s", msg);
+		LOG_DBG("%s", line);
 		break;
 	}
 }
@@ -206,14 +219,6 @@ FUNC_NORETURN void llext_rs_panic(void)
 	CODE_UNREACHABLE;
 }
 
-extern void llext_rs_zephyr_init(int level);
-
-static int llext_rs_init(void)
-{
-	llext_rs_zephyr_init(LLEXT_RS_LOG_LEVEL);
-	return 0;
-}
-SYS_INIT(llext_rs_init, POST_KERNEL, 0);
 
 /* ---- init/fini tables: llext_bringup(), llext_teardown(), llext_bootstrap() ----
  *

@@ -126,7 +126,6 @@ __attribute__((noreturn)) void rig_reset(void)
 	for (uint32_t *p = _stack_bottom; p < (uint32_t *)__builtin_frame_address(0) - 32; p++) {
 		*p = 0xdeadbeefu;
 	}
-	rig_log_init();
 	rig_exit(rig_main());
 }
 

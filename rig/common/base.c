@@ -231,27 +231,22 @@ __attribute__((noinline)) int __wrap_llext_load(struct llext_loader *ldr, const 
 /* ------------------------------------------------------------ loader logging ---- */
 
 #ifdef RIG_LOG
-/* RIG_LOG=<level> builds link rig/logshim: llext-rs plus a logger calling this. */
-void llext_rs_log_init(unsigned int level);
-
-void llext_rs_log_write(unsigned int level, const char *msg, size_t len)
+/* RIG_LOG=<level> builds compile the loader's messages in (src/diag.rs): it calls this
+ * with a static format, at most one string (first) and three integers. */
+void llext_rs_log(int level, const char *fmt, const char *s, unsigned long a, unsigned long b,
+		  unsigned long c)
 {
-	static const char *const names[] = {"?", "ERR", "WRN", "INF", "DBG", "TRC"};
+	static const char *const names[] = {"?", "ERR", "WRN", "INF", "DBG"};
 
-	rig_printf("    [llext %s] ", names[level < 6 ? level : 0]);
-	for (size_t i = 0; i < len; i++) {
-		rig_putc(msg[i]);
+	rig_printf("    [llext %s] ", names[level >= 0 && level < 5 ? level : 0]);
+	if (s != NULL) {
+		rig_printf(fmt, s, a, b, c);
+	} else {
+		rig_printf(fmt, a, b, c);
 	}
 	rig_putc('\n');
 }
 #endif
-
-void rig_log_init(void)
-{
-#ifdef RIG_LOG
-	llext_rs_log_init(RIG_LOG);
-#endif
-}
 
 /* ------------------------------------------------------------- base image API ---- */
 

@@ -70,8 +70,6 @@ void rig_take_output(void);
 /* Also copy extension output to the console as it is printed (demo mode). */
 extern int rig_echo_printk;
 
-/* Forwards the loader's log messages to the console in RIG_LOG builds; else nothing. */
-void rig_log_init(void);
 
 /* ---- fixture extensions, generated from testkit/c by tools/bin2c.py ---- */
 

@@ -105,7 +105,6 @@ __attribute__((used, noreturn)) void x86_main(void)
 		*p = 0xdeadbeefu;
 	}
 	idt_init();
-	rig_log_init();
 	rig_exit(rig_main());
 }
 

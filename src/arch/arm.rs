@@ -85,7 +85,7 @@ pub fn relocate(
     let (bytes, at) = (place.bytes, place.offset);
     // A wider S or P is a loader bug or a hostile file, not something to truncate.
     let (Ok(s), Ok(p)) = (u32::try_from(target.value), u32::try_from(place.address)) else {
-        log::error!("relocation type {} beyond the 32-bit address space", r_type);
+        crate::error!(c"relocation type %lu beyond the 32-bit address space", r_type);
         return Err(Error::NoExec);
     };
     // Bias and GOT wrap modulo 2^32 (a negative bias arrives as a wrapped u64).
@@ -223,7 +223,7 @@ pub fn relocate(
             write_u16(bytes, at2(at)?, lower)
         }
         _ => {
-            log::error!("unknown relocation type {} (ARM)", r_type);
+            crate::error!(c"unknown relocation type %lu (ARM)", r_type);
             Err(Error::NoExec)
         }
     }
@@ -424,11 +424,7 @@ fn addr32(v: u64) -> Result<u32> {
 }
 
 fn out_of_range(r_type: u32, target: &Target) -> Error {
-    log::error!(
-        "relocation type {} out of range (symbol {})",
-        r_type,
-        target.key
-    );
+    crate::error!(c"relocation type %lu out of range (symbol %lu)", r_type, target.key);
     Error::NoExec
 }
 
@@ -451,7 +447,7 @@ pub fn write_veneer(kind: VeneerKind, bytes: &mut [u8], address: u64, target: u6
         VeneerKind::X86_64 => return Err(Error::NotSup),
     };
     if address % 4 != 0 {
-        log::error!("misaligned veneer");
+        crate::error!(c"misaligned veneer");
         return Err(Error::NoExec);
     }
     write_u32(bytes, 0, insn)?;

@@ -56,7 +56,7 @@ pub fn relocate(
     let (bytes, at) = (place.bytes, place.offset);
     // A wider S or P is a loader bug or a hostile file, not something to truncate.
     let (Ok(s), Ok(p)) = (u32::try_from(target.value), u32::try_from(place.address)) else {
-        log::error!("relocation type {} beyond the 32-bit address space", r_type);
+        crate::error!(c"relocation type %lu beyond the 32-bit address space", r_type);
         return Err(Error::NoExec);
     };
     // Bias and GOT wrap modulo 2^32 (a negative bias arrives as a wrapped u64).
@@ -112,7 +112,7 @@ pub fn relocate(
             write_u32(bytes, at, g.wrapping_add(a).wrapping_sub(base))
         }
         _ => {
-            log::error!("unknown relocation type {} (x86)", r_type);
+            crate::error!(c"unknown relocation type %lu (x86)", r_type);
             Err(Error::NoExec)
         }
     }
@@ -197,7 +197,7 @@ fn store(bytes: &mut [u8], at: usize, field: Field, v: u32, r_type: u32) -> Resu
         Field::SByte => i8::try_from(x).is_ok(),
     };
     if !ok {
-        log::error!("relocation type {} out of range", r_type);
+        crate::error!(c"relocation type %lu out of range", r_type);
         return Err(Error::NoExec);
     }
     match field {

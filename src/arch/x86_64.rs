@@ -145,7 +145,7 @@ pub fn relocate(
             store(bytes, at, field, v, r_type)
         }
         _ => {
-            log::error!("unknown relocation type {} (x86_64)", r_type);
+            crate::error!(c"unknown relocation type %lu (x86_64)", r_type);
             Err(Error::NoExec)
         }
     }
@@ -300,7 +300,7 @@ fn store(bytes: &mut [u8], at: usize, field: Field, v: u64, r_type: u32) -> Resu
 }
 
 fn out_of_range(r_type: u32) -> Error {
-    log::error!("relocation type {} out of range", r_type);
+    crate::error!(c"relocation type %lu out of range", r_type);
     Error::NoExec
 }
 

@@ -162,7 +162,7 @@ fn publish_loader(ldr: *mut llext_loader, ext: *mut llext) {
         }
         let Some(places) = loaded.places.take() else { return };
         let Ok(mut map) = HeapArray::<llext_elf_sect_map>::zeroed(platform, MemKind::Meta, places.as_slice().len()) else {
-            log::warn!("llext: no memory for the section map; inspection data unavailable");
+            crate::warn!(c"no memory for the section map; inspection data unavailable");
             loaded.alloc_size -= places.heap_size();
             return;
         };
@@ -383,7 +383,7 @@ pub unsafe extern "C" fn llext_teardown(ext: *mut llext) -> c_int {
 pub unsafe extern "C" fn llext_bootstrap(ext: *mut llext, entry_fn: llext_entry_fn_t, user_data: *mut c_void) {
     let rc = call_fn_table(ext, true);
     if rc != 0 {
-        log::error!("llext: failed to call init functions: {}", rc);
+        crate::error!(c"failed to call init functions: %ld", rc);
         return;
     }
     if let Some(f) = entry_fn {
@@ -392,7 +392,7 @@ pub unsafe extern "C" fn llext_bootstrap(ext: *mut llext, entry_fn: llext_entry_
     }
     let rc = call_fn_table(ext, false);
     if rc != 0 {
-        log::error!("llext: failed to call de-init functions: {}", rc);
+        crate::error!(c"failed to call de-init functions: %ld", rc);
     }
 }
 
@@ -406,7 +406,7 @@ fn call_fn_table(ext: *mut llext, is_init: bool) -> c_int {
             Ok(f) => f,
             Err(e) => return e.to_errno(),
         };
-        log::debug!("llext: calling {} function {:#x}", if is_init { "init" } else { "fini" }, f);
+        crate::debug!(c"calling %s function 0x%lx", s = if is_init { c"init" } else { c"fini" }.as_ptr(), f);
         // SAFETY: FFI call: an init/fini entry of a native extension, checked to lie in
         // its text region.
         unsafe { core::mem::transmute::<usize, unsafe extern "C" fn()>(f)() };

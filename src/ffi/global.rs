@@ -37,7 +37,7 @@ pub fn registry() -> &'static Registry {
                 // entries, whose names are string literals of the image.
                 match unsafe { REGISTRY.set_base(base_exports(), LINK_BY) } {
                     Ok(()) => BASE_READY.store(true, Ordering::Release),
-                    Err(e) => log::error!("llext: cannot index base exports: {}", e),
+                    Err(e) => crate::error!(c"cannot index base exports: %ld", e.to_errno()),
                 }
             }
         });

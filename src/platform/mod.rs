@@ -138,7 +138,7 @@ impl HeapBlock {
             return Err(Error::Inval);
         }
         let Some(ptr) = platform.alloc(kind, size, align) else {
-            log::error!("llext: out of heap: {} bytes, {}-aligned", size, align);
+            crate::error!(c"out of heap: %lu bytes, %lu-aligned", size, align);
             return Err(Error::NoMem);
         };
         // SAFETY: memory write into the `size` bytes the platform just handed out.

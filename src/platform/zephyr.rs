@@ -27,7 +27,6 @@ extern "C" {
     fn llext_rs_z_protection(param: *mut usize) -> c_int;
     fn llext_rs_z_heap_init(mem: *mut c_void, bytes: usize) -> c_int;
     fn llext_rs_z_heap_uninit() -> c_int;
-    fn llext_rs_z_log(level: c_int, msg: *const u8);
 }
 
 /// The Zephyr platform (stateless: the kernel objects live in the C glue).
@@ -109,73 +108,6 @@ fn errno(rc: c_int) -> Result<()> {
         -16 => Err(Error::Busy),
         -22 => Err(Error::Inval),
         _ => Err(Error::NoSys),
-    }
-}
-
-// ------------------------------------------------------------ log bridge -----------
-
-/// Forwards `log` records to Zephyr's logging (module `llext`), one formatted line each.
-struct ZephyrLogger;
-
-/// Fixed buffer a record is formatted into (truncated, NUL-terminated).
-struct Line {
-    buf: [u8; 96],
-    len: usize,
-}
-
-impl core::fmt::Write for Line {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let room = self.buf.len() - 1 - self.len;
-        let n = s.len().min(room);
-        if let (Some(dst), Some(src)) = (self.buf.get_mut(self.len..self.len + n), s.as_bytes().get(..n)) {
-            dst.copy_from_slice(src);
-            self.len += n;
-        }
-        Ok(())
-    }
-}
-
-impl log::Log for ZephyrLogger {
-    fn enabled(&self, _m: &log::Metadata) -> bool {
-        true
-    }
-
-    fn log(&self, record: &log::Record) {
-        let mut line = Line { buf: [0; 96], len: 0 };
-        let _ = core::fmt::write(&mut line, *record.args());
-        // Zephyr's levels: 1 error .. 4 debug.
-        let level = match record.level() {
-            log::Level::Error => 1,
-            log::Level::Warn => 2,
-            log::Level::Info => 3,
-            log::Level::Debug | log::Level::Trace => 4,
-        };
-        // Messages carry an "llext: " prefix for hosted logs; Zephyr prints the log
-        // module's name ("llext") already.
-        let prefix = b"llext: ";
-        let start = if line.buf.starts_with(prefix) { prefix.len() } else { 0 };
-        let text = line.buf.get(start..).unwrap_or(&line.buf);
-        // SAFETY: platform call with a NUL-terminated string (Zephyr copies it).
-        unsafe { llext_rs_z_log(level, text.as_ptr()) }
-    }
-
-    fn flush(&self) {}
-}
-
-static LOGGER: ZephyrLogger = ZephyrLogger;
-
-/// Called once by the glue's `SYS_INIT` with `CONFIG_LLEXT_RS_LOG_LEVEL` (0 = off).
-#[no_mangle]
-pub extern "C" fn llext_rs_zephyr_init(level: c_int) {
-    let filter = match level {
-        1 => log::LevelFilter::Error,
-        2 => log::LevelFilter::Warn,
-        3 => log::LevelFilter::Info,
-        4 => log::LevelFilter::Debug,
-        _ => return,
-    };
-    if log::set_logger(&LOGGER).is_ok() {
-        log::set_max_level(filter);
     }
 }
 
