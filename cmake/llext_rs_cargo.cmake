@@ -261,8 +261,18 @@ function(llext_rs_build_core)
   endif()
   list(JOIN features "," features_csv)
 
-  # One cargo target dir per feature set, shared between builds (core is built once).
-  string(MD5 key "${target};${features_csv};${LLEXT_RS_BUILD_STD};${LLEXT_RS_RUSTC}")
+  # Messages above the module's log level are compiled out of the Rust code (src/diag.rs);
+  # without CONFIG_LOG the level is 0 and no message is built in.
+  if(DEFINED CONFIG_LLEXT_RS_LOG_LEVEL)
+    set(log_level ${CONFIG_LLEXT_RS_LOG_LEVEL})
+  else()
+    set(log_level 0)
+  endif()
+
+  # One cargo target dir per feature set and log level, shared between builds (core is
+  # built once); builds that differ only in the level must not overwrite each other's
+  # library.
+  string(MD5 key "${target};${features_csv};${log_level};${LLEXT_RS_BUILD_STD};${LLEXT_RS_RUSTC}")
   string(SUBSTRING ${key} 0 10 key)
   if(DEFINED ENV{LLEXT_RS_TARGET_DIR})
     set(target_root $ENV{LLEXT_RS_TARGET_DIR})
@@ -275,13 +285,6 @@ function(llext_rs_build_core)
   set(include_dir ${cargo_target_dir}/include)
   set(library ${cargo_target_dir}/${target_dir_name}/release/libllext_rs.a)
 
-  # Messages above the module's log level are compiled out of the Rust code (src/diag.rs);
-  # without CONFIG_LOG the level is 0 and no message is built in.
-  if(DEFINED CONFIG_LLEXT_RS_LOG_LEVEL)
-    set(log_level ${CONFIG_LLEXT_RS_LOG_LEVEL})
-  else()
-    set(log_level 0)
-  endif()
   set(cargo_env
     CARGO_TARGET_DIR=${cargo_target_dir}
     RUSTC=${LLEXT_RS_RUSTC}
