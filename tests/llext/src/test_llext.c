@@ -203,6 +203,23 @@ static void init_fini_after(struct llext *ext)
 EXT_TEST(init_fini, .after = init_fini_after)
 #endif
 
+#ifndef CONFIG_LLEXT_RS_STORAGE_WRITABLE
+static const uint8_t bulk_ext[] EXT_ALIGN = {
+#include "bulk.inc"
+};
+
+static void bulk_after(struct llext *ext)
+{
+	/* test_entry() called all 120 functions through their relocated table */
+	const int *result = llext_find_sym(&ext->exp_tab, "bulk_result");
+
+	zassert_not_null(result, "bulk_result must be exported");
+	zassert_equal(*result, 8040, "bulk_run(1) returned %d, expected 8040", *result);
+	zassert_true(ext->sect_cnt >= 100, "only %u sections", ext->sect_cnt);
+}
+EXT_TEST(bulk, .after = bulk_after)
+#endif
+
 #ifndef CONFIG_LLEXT_RS_TYPE_ELF_OBJECT
 static EXT_CONST uint8_t multi_file_ext[] EXT_ALIGN = {
 #include "multi_file.inc"
@@ -606,8 +623,10 @@ ZTEST(llext, test_user_text_write_faults)
 #endif /* CONFIG_USERSPACE */
 
 #ifdef CONFIG_LLEXT_RS_HEAP_DYNAMIC
-/* The application hands the loader its heap (as Zephyr's suite does with 64 KB). */
-static uint8_t llext_heap_data[(CONFIG_SRAM_SIZE <= 64) ? KB(8) : KB(64)] __aligned(8);
+/* The application hands the loader its heap (as Zephyr's suite does with 64 KB; 16 KB
+ * on 64 KB parts, for the bulk extension).
+ */
+static uint8_t llext_heap_data[(CONFIG_SRAM_SIZE <= 64) ? KB(16) : KB(64)] __aligned(8);
 
 /* The heap cannot be taken back while an extension lives in it. */
 ZTEST(llext, test_dynamic_heap_in_use)
