@@ -79,10 +79,12 @@ enum RelTarget {
 }
 
 fn rel_target(input: &LinkInput, index: usize) -> Option<RelTarget> {
-    let s = input.sections.get(index)?;
-    if s.sh_type != crate::elf::SHT_REL && s.sh_type != SHT_RELA {
+    // Asked for every section, twice per load: look at the type before decoding.
+    let sh_type = input.sections.type_of(index)?;
+    if sh_type != crate::elf::SHT_REL && sh_type != SHT_RELA {
         return None;
     }
+    let s = input.sections.get(index)?;
     match input.header.elf_type {
         ElfType::Relocatable => {
             let target = s.info as usize;
