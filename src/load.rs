@@ -300,29 +300,32 @@ fn map_sections(loaded: &mut Loaded, platform: &'static dyn Platform, source: &m
     layout::materialize(&mat, source, regions, places, mems, &[mem::SYMTAB, mem::STRTAB])
 }
 
-/// The symbol and string tables of a loaded extension (after `map_sections`).
-fn symbol_tables<'a>(header: &Header, regions: &[RegionPlan; mem::COUNT], mems: &[RegionMem; mem::COUNT]) -> Result<(SymbolTable<'a>, StringTable<'a>)> {
+/// The link stage's view of an extension whose tables `map_sections` loaded.
+fn link_input<'a>(loaded: &'a Loaded, platform: &'static dyn Platform, sections: &'a SectionTable<'a>, tables: layout::Tables) -> Result<LinkInput<'a>> {
+    let Loaded { header, regions, mems, places, image, .. } = loaded;
+    let places = places.as_ref().map(|p| p.as_slice()).ok_or(Error::NoMem)?;
     let symbols = region_bytes(mems, mem::SYMTAB)?;
     let strings = match regions.get(mem::STRTAB).is_some_and(|r| !r.is_empty()) {
         true => region_bytes(mems, mem::STRTAB)?,
         false => region_bytes(mems, mem::SHSTRTAB)?, // one table serves both
     };
-    Ok((SymbolTable::new(skip_prepad(symbols, regions, mem::SYMTAB), header.class), StringTable::new(skip_prepad(strings, regions, mem::STRTAB))))
+    let symbols = SymbolTable::new(skip_prepad(symbols, regions, mem::SYMTAB), header.class);
+    let strings = StringTable::new(skip_prepad(strings, regions, mem::STRTAB));
+    Ok(LinkInput { platform, header, sections, places, mems, image, symtab_index: tables.symtab, symbols, strings })
 }
 
 /// Layout, continued: room for GOT entries and veneers after the text, then memory for
 /// every remaining region.
 #[inline(never)]
 fn place_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, params: &LoadParams, tables: layout::Tables) -> Result<link::AuxPlan> {
+    let aux_plan = {
+        let sections = loaded.sections();
+        link::plan_aux(&link_input(loaded, platform, &sections, tables)?, source)?
+    };
     let Loaded { header, section_headers, regions, mems, places, image, alloc_size, .. } = loaded;
     let header: &Header = header;
     let places = places_mut(places)?;
     let sections = SectionTable::new(section_headers.bytes(), header.class);
-    let (symbols, strings) = symbol_tables(header, regions, mems)?;
-    let aux_plan = {
-        let input = LinkInput { platform, header, sections: &sections, places, mems, image, symtab_index: tables.symtab, symbols, strings };
-        link::plan_aux(&input, source)?
-    };
     if let Some(text) = regions.get_mut(mem::TEXT) {
         text.aux = aux_plan.bytes(header.arch, text.size).ok_or(Error::NoMem)?;
         if text.aux != 0 && text.is_empty() {
@@ -346,12 +349,8 @@ fn place_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &
 /// Link: every relocation, against the extension, the base image and other extensions.
 #[inline(never)]
 fn link_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, resolver: &mut dyn Resolver, aux_plan: &link::AuxPlan, tables: layout::Tables) -> Result<()> {
-    let Loaded { header, section_headers, regions, mems, places, image, .. } = loaded;
-    let places = places_mut(places)?;
-    let sections = SectionTable::new(section_headers.bytes(), header.class);
-    let (symbols, strings) = symbol_tables(header, regions, mems)?;
-    let input = LinkInput { platform, header, sections: &sections, places, mems, image, symtab_index: tables.symtab, symbols, strings };
-    link::relocate_all(&input, source, resolver, aux_plan)
+    let sections = loaded.sections();
+    link::relocate_all(&link_input(loaded, platform, &sections, tables)?, source, resolver, aux_plan)
 }
 
 /// Makes the written regions visible to instruction fetches and other bus masters.
@@ -367,21 +366,18 @@ fn sync_caches(loaded: &Loaded, platform: &'static dyn Platform) {
 /// The extension's export table.
 #[inline(never)]
 fn build_exports(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, params: &LoadParams, tables: layout::Tables) -> Result<()> {
-    let Loaded { header, section_headers, regions, mems, places, image, exports, alloc_size, .. } = loaded;
-    *exports = if params.export_all_globals {
-        let places = places_mut(places)?;
-        let sections = SectionTable::new(section_headers.bytes(), header.class);
-        let (symbols, strings) = symbol_tables(header, regions, mems)?;
-        let input = LinkInput { platform, header, sections: &sections, places, mems, image, symtab_index: tables.symtab, symbols, strings };
-        export_globals(&input, source, mems, regions)?
+    let exports = if params.export_all_globals {
+        let sections = loaded.sections();
+        export_globals(&link_input(loaded, platform, &sections, tables)?, source, &loaded.mems, &loaded.regions)?
     } else if params.relocate_local {
-        export_table(platform, header, mems, regions)?
+        export_table(platform, &loaded.header, &loaded.mems, &loaded.regions)?
     } else {
         // `.exported_sym` holds pointers only once relocated: without relocation there
         // is no valid export table (Zephyr 4.3 builds one from the raw words).
         None
     };
-    *alloc_size += exports.as_ref().map_or(0, |e| e.heap_size());
+    loaded.alloc_size += exports.as_ref().map_or(0, |e| e.heap_size());
+    loaded.exports = exports;
     Ok(())
 }
 
