@@ -205,7 +205,7 @@ impl Section {
     }
     /// Occupies bytes in the file.
     pub fn has_file_bytes(&self) -> bool {
-        self.sh_type != SHT_NOBITS && self.sh_type != SHT_NULL && self.size != 0
+        occupies_file(self.sh_type, self.size)
     }
     /// Alignment as a power of two; gABI: 0 and 1 both mean unaligned.
     pub fn alignment(&self) -> u64 {
@@ -215,6 +215,11 @@ impl Section {
         // Checked at validation: offset + size fits for sections with file bytes.
         self.offset.saturating_add(self.size)
     }
+}
+
+/// A section of type `sh_type` and `size` bytes occupies bytes in the file.
+fn occupies_file(sh_type: u32, size: u64) -> bool {
+    sh_type != SHT_NOBITS && sh_type != SHT_NULL && size != 0
 }
 
 /// A raw, validated section header table (in place in the loader buffer or copied).
@@ -310,9 +315,8 @@ impl<'a> SectionTable<'a> {
     /// File range `(offset, end)` of section `index` if it occupies bytes in the file
     /// (as `Section::has_file_bytes`).
     pub fn file_range_of(&self, index: usize) -> Option<(u64, u64)> {
-        let sh_type = self.type_of(index)?;
         let size = self.size_of(index)?;
-        if sh_type == SHT_NOBITS || sh_type == SHT_NULL || size == 0 {
+        if !occupies_file(self.type_of(index)?, size) {
             return None;
         }
         let offset = self.offset_of(index)?;

@@ -302,8 +302,7 @@ fn intruded_regions(sections: &SectionTable, places: &[SectionPlace], regions: &
         }
         let Some((offset, end)) = sections.file_range_of(index) else { continue };
         for ((region, r), flag) in regions.iter().enumerate().zip(intruded.iter_mut()) {
-            let file_backed = r.desc.sh_type != SHT_NULL && r.desc.sh_type != SHT_NOBITS && r.desc.size != 0;
-            if region == owner || !file_backed || export_pair(region, owner) || export_pair(owner, region) {
+            if region == owner || !r.desc.has_file_bytes() || export_pair(region, owner) || export_pair(owner, region) {
                 continue;
             }
             if offset < r.desc.file_end() && end > r.desc.offset {
