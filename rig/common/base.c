@@ -157,23 +157,26 @@ int rig_printf(const char *fmt, ...)
 
 #define STACK_PAINT 0xdeadbeefu
 
-/* Deepest use seen before the last repaint (rig_load_stack repaints below itself). */
+/* Deepest use seen before the last repaint (__wrap_llext_load repaints below itself). */
 static size_t stack_high_water_before;
 
-static size_t stack_scan(void)
+/* The lowest word from `end` down to the stack's base that is no longer paint: the
+ * stack grows down, so that is the deepest point it reached. */
+static const uint32_t *deepest_touched(const uint32_t *end)
 {
-	size_t words = rig_stack_size / sizeof(uint32_t), i = 0;
+	const uint32_t *p = rig_stack_base;
 
-	/* The port painted the stack at reset; it grows down. */
-	while (i < words && rig_stack_base[i] == STACK_PAINT) {
-		i++;
+	while (p < end && *p == STACK_PAINT) {
+		p++;
 	}
-	return (words - i) * sizeof(uint32_t);
+	return p;
 }
 
 size_t rig_stack_high_water(void)
 {
-	size_t now = stack_scan();
+	/* The port painted the whole stack at reset. */
+	const uint32_t *top = rig_stack_base + rig_stack_size / sizeof(uint32_t);
+	size_t now = (size_t)(top - deepest_touched(top)) * sizeof(uint32_t);
 
 	return now > stack_high_water_before ? now : stack_high_water_before;
 }
@@ -216,12 +219,8 @@ __attribute__((noinline)) int __wrap_llext_load(struct llext_loader *ldr, const 
 		*p = STACK_PAINT;
 	}
 	int rc = __real_llext_load(ldr, name, ext, ldr_parm);
-	const uint32_t *p = rig_stack_base;
 
-	while (p < end && *p == STACK_PAINT) {
-		p++;
-	}
-	rig_load_stack_last = sp - (uintptr_t)p;
+	rig_load_stack_last = sp - (uintptr_t)deepest_touched(end);
 	if (rig_load_stack_last > rig_load_stack_peak) {
 		rig_load_stack_peak = rig_load_stack_last;
 	}
