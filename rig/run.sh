@@ -32,19 +32,19 @@ make -C "$RIG" --no-print-directory -j"$(nproc)" "${ARCHES[@]}" >"$B/make.log" 2
 	exit 2
 }
 
-# Runs one machine; prints its output as it comes and sets its verdict.
+# Runs one image ($1) on its machine; prints its output as it comes.
 run_arm() {
 	# -icount shift=0: one instruction per ns of virtual time (deterministic; the
 	# instruction counts of the lean case come from it).
 	timeout "$TIMEOUT" qemu-system-arm -M lm3s6965evb -icount shift=0 -display none -serial none -monitor none \
 		-chardev stdio,id=con -semihosting-config enable=on,target=native,chardev=con \
-		-kernel "$B/arm/rig-arm.elf" </dev/null
+		-kernel "$1" </dev/null
 	# Semihosting SYS_EXIT_EXTENDED passes the rig's status through unchanged.
 }
 run_x86() {
 	timeout "$TIMEOUT" qemu-system-i386 -icount shift=0 -nodefaults -display none -no-reboot \
 		-debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		-kernel "$B/x86/rig-x86.elf" </dev/null
+		-kernel "$1" </dev/null
 	local rc=$?
 	# isa-debug-exit exits with (status << 1) | 1; 0 means the guest reset (triple fault).
 	case $rc in
@@ -54,67 +54,84 @@ run_x86() {
 	esac
 }
 
+# Every case runs on the full library (rig-<arch>.elf); the lean library's image
+# (rig-<arch>-lean.elf) runs the lean case alone, for the LEAN line.
 declare -A VERDICT
 failed=0
 for arch in "${ARCHES[@]}"; do
-	echo
-	echo "== running on $arch"
-	log="$B/$arch/run.log"
-	"run_$arch" | tee "$log"
-	rc=${PIPESTATUS[0]}
-	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
-	case $rc in
-	0) VERDICT[$arch]="PASS ($summary)" ;;
-	1) VERDICT[$arch]="FAIL ($summary)" ;;
-	124) VERDICT[$arch]="FAIL (timed out after ${TIMEOUT}s; last output: $(tail -n 1 "$log"))" ;;
-	99) VERDICT[$arch]="FAIL (the machine reset: triple fault)" ;;
-	*) VERDICT[$arch]="FAIL (exit status $rc${summary:+; $summary})" ;;
-	esac
-	# A run that exits 0 must also have printed a clean summary.
-	if [ "$rc" -eq 0 ] && ! grep -qE '^[0-9]+ passed, 0 failed$' "$log"; then
-		VERDICT[$arch]="FAIL (no summary line)"
-	fi
-	case ${VERDICT[$arch]} in FAIL*) failed=1 ;; esac
+	for image in "" -lean; do
+		key=$arch$image
+		echo
+		echo "== running rig-$key.elf"
+		log="$B/$arch/run$image.log"
+		"run_$arch" "$B/$arch/rig-$key.elf" | tee "$log"
+		rc=${PIPESTATUS[0]}
+		summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+		case $rc in
+		0) VERDICT[$key]="PASS ($summary)" ;;
+		1) VERDICT[$key]="FAIL ($summary)" ;;
+		124) VERDICT[$key]="FAIL (timed out after ${TIMEOUT}s; last output: $(tail -n 1 "$log"))" ;;
+		99) VERDICT[$key]="FAIL (the machine reset: triple fault)" ;;
+		*) VERDICT[$key]="FAIL (exit status $rc${summary:+; $summary})" ;;
+		esac
+		# A run that exits 0 must also have printed a clean summary.
+		if [ "$rc" -eq 0 ] && ! grep -qE '^[0-9]+ passed, 0 failed$' "$log"; then
+			VERDICT[$key]="FAIL (no summary line)"
+		fi
+		case ${VERDICT[$key]} in FAIL*) failed=1 ;; esac
+	done
 done
 
 echo
-declare -A LEAN
+# One figures line per library: LEAN (no optional features) and FULL (all of them).
+declare -A FIGURES
 for arch in "${ARCHES[@]}"; do
 	case $arch in
-	arm) title="llext-rs on Cortex-M3 (thumbv7m-none-eabi, release: opt-level s, LTO)" ;;
-	x86) title="llext-rs on i386 (targets/i586-unknown-none.json, release: opt-level s, LTO)" ;;
+	arm) target="Cortex-M3 (thumbv7m-none-eabi, release: opt-level s, LTO)" ;;
+	x86) target="i386 (targets/i586-unknown-none.json, release: opt-level s, LTO)" ;;
 	esac
-	python3 "$RIG/tools/footprint.py" "$B/$arch/rig-$arch.elf.map" "== footprint: $title" | tee "$B/$arch/footprint.txt"
-	grep -E '^(heap|stack|insns):' "$B/$arch/run.log" | sed 's/^/  /'
-	echo
-	loader=$(sed -n 's/^  loader: //p' "$B/$arch/footprint.txt")
-	stack=$(sed -n 's/^stack: llext_load peak \([0-9]*\) bytes.*/\1/p' "$B/$arch/run.log" | tail -n 1)
-	hello=$(sed -n 's/^insns: hello \([0-9]*\).*/\1/p' "$B/$arch/run.log" | tail -n 1)
-	bulk=$(sed -n 's/^insns: bulk \([0-9]*\).*/\1/p' "$B/$arch/run.log" | tail -n 1)
-	LEAN[$arch]="LEAN $arch $loader stack=${stack:-?} hello_insns=${hello:-?} bulk_insns=${bulk:-?}"
+	for image in -lean ""; do
+		case $image in
+		-lean) kind=LEAN; title="llext-rs, lean library (relocator only), on $target" ;;
+		*) kind=FULL; title="llext-rs, full library (+ ET_DYN, GOT and veneers), on $target" ;;
+		esac
+		log="$B/$arch/run$image.log"
+		python3 "$RIG/tools/footprint.py" "$B/$arch/rig-$arch$image.elf.map" "== footprint: $title" | tee "$B/$arch/footprint$image.txt"
+		grep -E '^(heap|stack|insns):' "$log" | sed 's/^/  /'
+		echo
+		loader=$(sed -n 's/^  loader: //p' "$B/$arch/footprint$image.txt")
+		stack=$(sed -n 's/^stack: llext_load peak \([0-9]*\) bytes.*/\1/p' "$log" | tail -n 1)
+		hello=$(sed -n 's/^insns: hello \([0-9]*\).*/\1/p' "$log" | tail -n 1)
+		bulk=$(sed -n 's/^insns: bulk \([0-9]*\).*/\1/p' "$log" | tail -n 1)
+		FIGURES[$kind.$arch]="$kind $arch $loader stack=${stack:-?} hello_insns=${hello:-?} bulk_insns=${bulk:-?}"
+	done
 done
 
 # Sizes and stack are deterministic: rig/budget holds the most each may be, and a figure
 # past it fails the run (lower the budget in the commit that shrinks a figure).
 echo "== lean loader (budget: rig/budget)"
-for arch in "${ARCHES[@]}"; do
-	echo "${LEAN[$arch]}"
-	while read -r b_arch b_key b_max _; do
-		[ "$b_arch" = "$arch" ] || continue
-		value=$(echo "${LEAN[$arch]}" | grep -oE "(^| )$b_key=[0-9]+" | cut -d= -f2)
-		if [ -z "$value" ]; then
-			echo "  FAIL budget: $arch $b_key was not measured"
-			failed=1
-		elif [ "$value" -gt "$b_max" ]; then
-			echo "  FAIL budget: $arch $b_key=$value exceeds $b_max"
-			failed=1
-		fi
-	done < <(grep -vE '^\s*(#|$)' "$RIG/budget")
+for kind in LEAN FULL; do
+	for arch in "${ARCHES[@]}"; do
+		line=${FIGURES[$kind.$arch]}
+		echo "$line"
+		while read -r b_kind b_arch b_key b_max _; do
+			[ "$b_kind" = "$kind" ] && [ "$b_arch" = "$arch" ] || continue
+			value=$(echo "$line" | grep -oE "(^| )$b_key=[0-9]+" | cut -d= -f2)
+			if [ -z "$value" ]; then
+				echo "  FAIL budget: $kind $arch $b_key was not measured"
+				failed=1
+			elif [ "$value" -gt "$b_max" ]; then
+				echo "  FAIL budget: $kind $arch $b_key=$value exceeds $b_max"
+				failed=1
+			fi
+		done < <(grep -vE '^\s*(#|$)' "$RIG/budget")
+	done
 done
 echo
 
 echo "== verdict"
 for arch in "${ARCHES[@]}"; do
 	echo "  $arch: ${VERDICT[$arch]}"
+	echo "  $arch lean: ${VERDICT[$arch-lean]}"
 done
 exit $failed

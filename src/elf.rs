@@ -22,8 +22,12 @@ pub use raw::{
 
 /// ELF class of a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// `Elf64` exists only when a 64-bit relocator is compiled in, so 32-bit builds carry no
+/// ELF64 decoding at all.
 pub enum Class {
     Elf32,
+    #[cfg(feature = "arch-x86_64")]
     Elf64,
 }
 
@@ -31,18 +35,21 @@ impl Class {
     pub const fn header_size(self) -> usize {
         match self {
             Class::Elf32 => 52,
+            #[cfg(feature = "arch-x86_64")]
             Class::Elf64 => 64,
         }
     }
     pub const fn section_header_size(self) -> usize {
         match self {
             Class::Elf32 => 40,
+            #[cfg(feature = "arch-x86_64")]
             Class::Elf64 => 64,
         }
     }
     pub const fn symbol_size(self) -> usize {
         match self {
             Class::Elf32 => 16,
+            #[cfg(feature = "arch-x86_64")]
             Class::Elf64 => 24,
         }
     }
@@ -50,22 +57,26 @@ impl Class {
         match (self, rela) {
             (Class::Elf32, false) => 8,
             (Class::Elf32, true) => 12,
+            #[cfg(feature = "arch-x86_64")]
             (Class::Elf64, false) => 16,
+            #[cfg(feature = "arch-x86_64")]
             (Class::Elf64, true) => 24,
         }
     }
     pub const fn pointer_size(self) -> usize {
         match self {
             Class::Elf32 => 4,
+            #[cfg(feature = "arch-x86_64")]
             Class::Elf64 => 8,
         }
     }
     pub const fn of(arch: Arch) -> Class {
+        #[cfg(feature = "arch-x86_64")]
         if arch.is_64bit() {
-            Class::Elf64
-        } else {
-            Class::Elf32
+            return Class::Elf64;
         }
+        let _ = arch;
+        Class::Elf32
     }
 }
 
@@ -74,7 +85,9 @@ impl Class {
 pub enum ElfType {
     /// `ET_REL`: one object, or `ld -r` partially linked.
     Relocatable,
-    /// `ET_DYN`: shared library.
+    /// `ET_DYN`: shared library (only with the `elf-shared` feature,
+    /// `CONFIG_LLEXT_RS_SHAREDLIB`).
+    #[cfg(feature = "elf-shared")]
     Shared,
 }
 
@@ -112,6 +125,7 @@ impl Header {
                     arch,
                 )?
             }
+            #[cfg(feature = "arch-x86_64")]
             Class::Elf64 => {
                 let h = pod::from_bytes::<raw::FileHeader64<LE>>(&bytes).map_err(|_| Error::NoExec)?.0;
                 Self::decode(
@@ -134,7 +148,11 @@ impl Header {
             return Err(Error::NoExec);
         }
         let class = Class::of(arch);
-        let want_class = if class == Class::Elf64 { raw::ELFCLASS64 } else { raw::ELFCLASS32 };
+        let want_class = match class {
+            Class::Elf32 => raw::ELFCLASS32,
+            #[cfg(feature = "arch-x86_64")]
+            Class::Elf64 => raw::ELFCLASS64,
+        };
         if ident.class != want_class || ident.data != raw::ELFDATA2LSB || ident.version != raw::EV_CURRENT {
             crate::error!(c"ELF class/data/version %lu/%lu/%lu does not match this target", ident.class, ident.data, ident.version);
             return Err(Error::NoExec);
@@ -146,7 +164,13 @@ impl Header {
         }
         let elf_type = match h.e_type {
             raw::ET_REL => ElfType::Relocatable,
+            #[cfg(feature = "elf-shared")]
             raw::ET_DYN => ElfType::Shared,
+            #[cfg(not(feature = "elf-shared"))]
+            raw::ET_DYN => {
+                crate::error!(c"shared library (ET_DYN) support is not built in (CONFIG_LLEXT_RS_SHAREDLIB)");
+                return Err(Error::NotSup);
+            }
             other => {
                 crate::error!(c"unsupported ELF file type 0x%lx", other);
                 return Err(Error::NoExec);
@@ -263,6 +287,7 @@ impl<'a> SectionTable<'a> {
                     entsize: s.sh_entsize.get(LE).into(),
                 }
             }
+            #[cfg(feature = "arch-x86_64")]
             Class::Elf64 => {
                 let s = pod::from_bytes::<raw::SectionHeader64<LE>>(bytes).ok()?.0;
                 Section {
@@ -288,7 +313,11 @@ impl<'a> SectionTable<'a> {
     fn field(&self, index: usize, at32: usize, at64: usize, wide64: bool) -> Option<u64> {
         let start = index.checked_mul(self.class.section_header_size())?;
         let (at, len) = match self.class {
-            Class::Elf32 => (at32, 4),
+            Class::Elf32 => {
+                let _ = (at64, wide64);
+                (at32, 4)
+            }
+            #[cfg(feature = "arch-x86_64")]
             Class::Elf64 => (at64, if wide64 { 8 } else { 4 }),
         };
         let bytes = self.raw.get(start + at..start + at + len)?;
@@ -475,6 +504,7 @@ impl<'a> SymbolTable<'a> {
                 let s = pod::from_bytes::<raw::Sym32<LE>>(bytes).ok()?.0;
                 Symbol { name: s.st_name.get(LE), value: s.st_value.get(LE).into(), size: s.st_size.get(LE).into(), info: s.st_info, shndx: s.st_shndx.get(LE) }
             }
+            #[cfg(feature = "arch-x86_64")]
             Class::Elf64 => {
                 let s = pod::from_bytes::<raw::Sym64<LE>>(bytes).ok()?.0;
                 Symbol { name: s.st_name.get(LE), value: s.st_value.get(LE), size: s.st_size.get(LE), info: s.st_info, shndx: s.st_shndx.get(LE) }
@@ -523,10 +553,12 @@ pub fn decode_rel(class: Class, rela: bool, bytes: &[u8]) -> Option<RelEntry> {
             let r = pod::from_bytes::<raw::Rela32<LE>>(bytes).ok()?.0;
             RelEntry { offset: r.r_offset.get(LE).into(), sym: r.r_sym(LE), r_type: r.r_type(LE), addend: Some(r.r_addend.get(LE).into()) }
         }
+        #[cfg(feature = "arch-x86_64")]
         (Class::Elf64, false) => {
             let r = pod::from_bytes::<raw::Rel64<LE>>(bytes).ok()?.0;
             RelEntry { offset: r.r_offset.get(LE), sym: r.r_sym(LE), r_type: r.r_type(LE), addend: None }
         }
+        #[cfg(feature = "arch-x86_64")]
         (Class::Elf64, true) => {
             let r = pod::from_bytes::<raw::Rela64<LE>>(bytes).ok()?.0;
             RelEntry { offset: r.r_offset.get(LE), sym: r.r_sym(LE, false), r_type: r.r_type(LE, false), addend: Some(r.r_addend.get(LE)) }

@@ -14,7 +14,7 @@
 //! data pointers.
 
 use crate::elf::{
-    ElfType, Header, Section, SectionTable, StringTable, SHT_DYNSYM, SHT_FINI_ARRAY,
+    ElfType, Header, Section, SectionTable, StringTable, SHT_FINI_ARRAY,
     SHT_INIT_ARRAY, SHT_NOBITS, SHT_NULL, SHT_PREINIT_ARRAY, SHT_PROGBITS, SHT_REL, SHT_RELA,
     SHT_SYMTAB,
 };
@@ -125,7 +125,8 @@ pub struct Tables {
 pub fn find_tables(header: &Header, sections: &SectionTable) -> Result<Tables> {
     let want = match header.elf_type {
         ElfType::Relocatable => SHT_SYMTAB,
-        ElfType::Shared => SHT_DYNSYM,
+        #[cfg(feature = "elf-shared")]
+        ElfType::Shared => crate::elf::SHT_DYNSYM,
     };
     let mut found = None;
     for (index, s) in sections.iter() {
@@ -261,6 +262,7 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
 
     match header.elf_type {
         ElfType::Relocatable => plan_relocatable(sections, file_order, regions, places)?,
+        #[cfg(feature = "elf-shared")]
         ElfType::Shared => plan_shared(sections, regions, places)?,
     }
     Ok(())
@@ -366,6 +368,7 @@ fn pack(sections: &SectionTable, file_order: &[u16], places: &mut [SectionPlace]
 
 /// `ET_DYN`: every loaded allocatable section keeps its VMA distance to the others
 /// inside one image; regions are windows of that image.
+#[cfg(feature = "elf-shared")]
 fn plan_shared(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
     let (base, _, _) = image_extent(sections, places)?;
     for (index, plan) in regions.iter_mut().enumerate() {
@@ -410,6 +413,7 @@ fn plan_shared(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], 
 
 /// Lowest VMA, size and alignment of the `ET_DYN` image over all loaded sections; they
 /// must not overlap.
+#[cfg(feature = "elf-shared")]
 fn image_extent(sections: &SectionTable, places: &[SectionPlace]) -> Result<(u64, u64, u64)> {
     let mut lo = u64::MAX;
     let mut hi = 0u64;
@@ -597,6 +601,7 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
 }
 
 /// Materialises the `ET_DYN` image and points every allocatable region into it.
+#[cfg(feature = "elf-shared")]
 pub fn materialize_shared(
     input: &MaterializeInput,
     source: &mut dyn Source,

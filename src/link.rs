@@ -60,7 +60,9 @@ impl AuxPlan {
 /// Bytes reserved per veneer on `arch`.
 fn veneer_slot(arch: Arch) -> usize {
     match arch {
+        #[cfg(feature = "arch-x86_64")]
         Arch::X86_64 => VeneerKind::X86_64.size(),
+        #[allow(unreachable_patterns)]
         _ => VeneerKind::Thumb.size(),
     }
 }
@@ -75,6 +77,7 @@ enum RelTarget {
     /// `ET_REL`: offsets inside section `index`.
     Section(usize),
     /// `ET_DYN` dynamic relocations: link-time addresses inside the image.
+    #[cfg(feature = "elf-shared")]
     Image,
 }
 
@@ -98,6 +101,7 @@ fn rel_target(input: &LinkInput, index: usize) -> Option<RelTarget> {
         }
         // Only relocations against the dynamic symbol table are load-time work; any
         // others (--emit-relocs) were already applied by the static linker.
+        #[cfg(feature = "elf-shared")]
         ElfType::Shared => (s.link as usize == input.symtab_index).then_some(RelTarget::Image),
     }
 }
@@ -163,6 +167,9 @@ fn for_each_rel_batched(
 
 /// Counts the GOT entries and veneers the relocations may ask for.
 pub fn plan_aux(input: &LinkInput, source: &mut dyn Source) -> Result<AuxPlan> {
+    if !cfg!(feature = "got-veneers") {
+        return Ok(AuxPlan::default());
+    }
     let arch = input.header.arch;
     let mut flags: Option<HeapArray<u8>> = None;
     let mut plan = AuxPlan::default();
@@ -218,6 +225,13 @@ struct AuxArea<'a> {
 }
 
 impl AuxArea<'_> {
+    /// What a relocation asks of a build without `got-veneers`.
+    #[cold]
+    fn not_built(what: &core::ffi::CStr) -> Error {
+        crate::error!(c"%s needed: GOT and veneer support is not built in (CONFIG_LLEXT_RS_GOT_VENEERS)", s = what.as_ptr());
+        Error::NoExec
+    }
+
     fn slot(map: &mut Option<HeapArray<u32>>, key: u32) -> Result<&mut u32> {
         map.as_mut().and_then(|m| m.as_mut_slice().get_mut(key as usize)).ok_or_else(|| {
             crate::error!(c"no GOT/veneer space was reserved for symbol %lu", key);
@@ -228,6 +242,9 @@ impl AuxArea<'_> {
 
 impl Aux for AuxArea<'_> {
     fn got_entry(&mut self, key: u32, value: u64) -> Result<u64> {
+        if !cfg!(feature = "got-veneers") {
+            return Err(Self::not_built(c"GOT entry"));
+        }
         let size = self.arch.pointer_size();
         let slot = Self::slot(&mut self.got_slot, key)?;
         let index = if *slot != 0 {
@@ -249,6 +266,9 @@ impl Aux for AuxArea<'_> {
     }
 
     fn veneer(&mut self, key: u32, target: u64, kind: VeneerKind) -> Result<u64> {
+        if !cfg!(feature = "got-veneers") {
+            return Err(Self::not_built(c"call veneer (branch out of range; build with -mlong-calls)"));
+        }
         let slot_size = veneer_slot(self.arch);
         let slot = Self::slot(&mut self.veneer_slot, key)?;
         let index = if *slot != 0 {
@@ -302,6 +322,7 @@ fn defined_address(input: &LinkInput, source: &mut dyn Source, shndx: usize, val
             };
             Ok(run.wrapping_add(value))
         }
+        #[cfg(feature = "elf-shared")]
         ElfType::Shared => {
             let image = input.image;
             let offset = value.checked_sub(image.vma_base).filter(|&o| o <= image.size as u64).ok_or_else(|| {
@@ -401,12 +422,16 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
         let Some(target) = rel_target(input, index) else { continue };
         let (write, run, len) = match target {
             RelTarget::Section(t) => section_memory(input, source, t)?,
+            #[cfg(feature = "elf-shared")]
             RelTarget::Image => (input.image.write_base, input.image.run_base, input.image.size),
         };
         if write.is_null() {
             continue;
         }
+        #[cfg(feature = "elf-shared")]
         let in_image = matches!(target, RelTarget::Image);
+        #[cfg(not(feature = "elf-shared"))]
+        let in_image = false;
         let result = for_each_rel(input, source, index, |source, rel| {
             let outcome = (|| {
                 let target = resolve_symbol(input, source, resolver, image.got_base, rel.sym)?;

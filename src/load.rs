@@ -340,6 +340,7 @@ fn place_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &
             layout::order_by_alignment(platform, regions, &mut rest);
             layout::materialize(&mat, source, regions, places, mems, &rest)?;
         }
+        #[cfg(feature = "elf-shared")]
         crate::elf::ElfType::Shared => *image = layout::materialize_shared(&mat, source, regions, places, mems)?,
     }
     *alloc_size += mems.iter().map(|m| m.alloc_size).sum::<usize>() + image.block.as_ref().map_or(0, |b| b.size());

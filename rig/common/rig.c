@@ -37,6 +37,12 @@ static uint8_t ram_copy[RIG_RAM_COPY] __attribute__((aligned(64)));
 
 /* ------------------------------------------------------------ case bookkeeping ---- */
 
+#ifdef RIG_LEAN_ONLY
+#define RIG_LEAN_ONLY_ 1
+#else
+#define RIG_LEAN_ONLY_ 0
+#endif
+
 struct codegen {
 	const char *name;
 	int shared; /* a -shared (ET_DYN) variant of hello_world was built */
@@ -1349,6 +1355,17 @@ static void lean_one(const struct codegen *cg, struct lean_result *r)
 	const struct rig_fixture *fx = fixture(cg, r->fixture);
 
 	TRY(fx != NULL);
+	/* One untimed load through the stack probe (llext_load is wrapped): the lean
+	 * library's image runs no other case, and its peak belongs in the LEAN line. */
+	{
+		struct llext_buf_loader buf = LLEXT_PERSISTENT_BUF_LOADER(fx->data, fx->len);
+		struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+		struct llext *ext = NULL;
+		int rc = llext_load(&buf.loader, "lean", &ext, &param);
+
+		CHECK(rc == 0 && ext != NULL, "%s: llext_load returned %d", r->fixture, rc);
+		CHECK(llext_unload(&ext) == 0, "%s: llext_unload", r->fixture);
+	}
 	for (int i = 0; i < LEAN_CYCLES; i++) {
 		struct llext_buf_loader buf = LLEXT_PERSISTENT_BUF_LOADER(fx->data, fx->len);
 		struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
@@ -1387,6 +1404,51 @@ static void case_lean(const struct codegen *cg)
 		if (case_failed) {
 			return;
 		}
+	}
+}
+
+/*
+ * The lean library leaves the optional features out, and says so: an ET_DYN file is
+ * -ENOTSUP, a relocation that needs a veneer (ARM without -mlong-calls) or a GOT entry
+ * (the i386 relocation fixture) is -ENOEXEC; nothing stays allocated.
+ */
+static void case_lean_features(const struct codegen *unused)
+{
+	static const struct {
+		const char *codegen, *fixture;
+		int expect;
+	} refused[] = {
+#if defined(__arm__)
+		{"arm", "hello_world.so", -ENOTSUP},
+		{"arm", "hello_world", -ENOEXEC},
+#else
+		{"i686-pic", "hello_world.so", -ENOTSUP},
+		{"i686-pic", "relocs", -ENOEXEC},
+#endif
+	};
+	size_t before = heap_used();
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		const struct codegen *cg = NULL;
+
+		for (size_t c = 0; c < sizeof(codegens) / sizeof(codegens[0]); c++) {
+			if (strcmp(codegens[c].name, refused[i].codegen) == 0) {
+				cg = &codegens[c];
+			}
+		}
+		TRY(cg != NULL);
+		const struct rig_fixture *fx = fixture(cg, refused[i].fixture);
+
+		TRY(fx != NULL);
+		struct llext_buf_loader buf = LLEXT_PERSISTENT_BUF_LOADER(fx->data, fx->len);
+		struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+		struct llext *ext = NULL;
+		int rc = llext_load(&buf.loader, "refused", &ext, &param);
+
+		CHECK(rc == refused[i].expect && ext == NULL, "%s/%s: llext_load returned %d, expected %d",
+		      refused[i].codegen, refused[i].fixture, rc, refused[i].expect);
+		CHECK(heap_used() == before, "%s/%s: %u bytes left allocated", refused[i].codegen,
+		      refused[i].fixture, (unsigned)(heap_used() - before));
 	}
 }
 
@@ -1449,12 +1511,17 @@ static const struct case_def cases[] = {
 
 int rig_main(void)
 {
-	rig_printf("llext-rs target rig on %s\n", rig_machine);
+	rig_printf("llext-rs target rig on %s%s\n", rig_machine,
+		   RIG_LEAN_ONLY_ ? " (lean library: the lean case only)" : "");
 	/* The first API call attaches the base export table; measure after it. */
 	run_case("base", "exports", case_exports, NULL);
 	size_t baseline = heap_used();
 
-	for (size_t c = 0; c < sizeof(codegens) / sizeof(codegens[0]); c++) {
+	/*
+	 * RIG_LEAN_ONLY: the image linked with the lean library (no optional features) runs
+	 * the lean case alone; the cases need the full library's features.
+	 */
+	for (size_t c = 0; !RIG_LEAN_ONLY_ && c < sizeof(codegens) / sizeof(codegens[0]); c++) {
 		const struct codegen *cg = &codegens[c];
 
 		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -1471,12 +1538,17 @@ int rig_main(void)
 
 	run_case(lean_cg->name, "lean", case_lean, lean_cg);
 	print_lean(lean_cg->name);
+	if (RIG_LEAN_ONLY_) {
+		run_case(lean_cg->name, "lean_features", case_lean_features, NULL);
+	}
 
 	/* The high-water mark of real use, before the case that fills the heap on purpose. */
 	size_t used, peak;
 
 	llext_rs_heap_usage(NULL, &peak);
-	run_case(codegens[0].name, "heap_exhaustion", case_heap_exhaustion, &codegens[0]);
+	if (!RIG_LEAN_ONLY_) {
+		run_case(codegens[0].name, "heap_exhaustion", case_heap_exhaustion, &codegens[0]);
+	}
 	llext_rs_heap_usage(&used, NULL);
 	rig_printf("heap: high-water %u of %u bytes (before heap_exhaustion); %u in use at the "
 		   "end, baseline %u\n",

@@ -17,14 +17,23 @@ pub mod x86_64;
 
 /// Architectures llext-rs can link for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Only the architectures this build links for exist: with one relocator compiled in
+/// (a Zephyr or rig build) the type has one value, and every `match` on it folds away.
 pub enum Arch {
     /// AArch32 (Cortex-M Thumb-2, and ARM state for Cortex-A/R); ELF32, `SHT_REL`.
+    #[cfg(feature = "arch-arm")]
     Arm,
     /// x86 ia32; ELF32, `SHT_REL`.
+    #[cfg(feature = "arch-x86")]
     X86,
     /// x86_64; ELF64, `SHT_RELA`.
+    #[cfg(feature = "arch-x86_64")]
     X86_64,
 }
+
+#[cfg(not(any(feature = "arch-arm", feature = "arch-x86", feature = "arch-x86_64")))]
+compile_error!("llext-rs needs at least one relocator: enable arch-arm, arch-x86 or arch-x86_64");
 
 /// ELF `e_machine` values.
 pub const EM_386: u16 = 3;
@@ -48,15 +57,21 @@ impl Arch {
     /// ELF `e_machine` of this architecture.
     pub const fn machine(self) -> u16 {
         match self {
+            #[cfg(feature = "arch-arm")]
             Arch::Arm => EM_ARM,
+            #[cfg(feature = "arch-x86")]
             Arch::X86 => EM_386,
+            #[cfg(feature = "arch-x86_64")]
             Arch::X86_64 => EM_X86_64,
         }
     }
 
     /// True for ELF64 objects.
     pub const fn is_64bit(self) -> bool {
-        matches!(self, Arch::X86_64)
+        #[cfg(feature = "arch-x86_64")]
+        return matches!(self, Arch::X86_64);
+        #[cfg(not(feature = "arch-x86_64"))]
+        false
     }
 
     /// Bytes in a pointer (and a GOT entry).
@@ -209,8 +224,6 @@ pub fn relocate(
         Arch::X86 => x86::relocate(reloc, place, target, image, aux),
         #[cfg(feature = "arch-x86_64")]
         Arch::X86_64 => x86_64::relocate(reloc, place, target, image, aux),
-        #[allow(unreachable_patterns)]
-        _ => Err(Error::NotSup),
     }
 }
 
@@ -223,8 +236,6 @@ pub fn aux_need(arch: Arch, r_type: u32) -> AuxNeed {
         Arch::X86 => x86::aux_need(r_type),
         #[cfg(feature = "arch-x86_64")]
         Arch::X86_64 => x86_64::aux_need(r_type),
-        #[allow(unreachable_patterns)]
-        _ => AuxNeed::None,
     }
 }
 

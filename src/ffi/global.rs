@@ -15,12 +15,18 @@ use crate::platform::bare::PLATFORM;
 #[cfg(all(feature = "std", not(any(feature = "zephyr", feature = "bare"))))]
 use crate::platform::host::PLATFORM;
 
-#[cfg(target_arch = "arm")]
+#[cfg(all(target_arch = "arm", feature = "arch-arm"))]
 const NATIVE: Arch = Arch::Arm;
-#[cfg(target_arch = "x86")]
+#[cfg(all(target_arch = "x86", feature = "arch-x86"))]
 const NATIVE: Arch = Arch::X86;
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "arch-x86_64"))]
 const NATIVE: Arch = Arch::X86_64;
+#[cfg(not(any(
+    all(target_arch = "arm", feature = "arch-arm"),
+    all(target_arch = "x86", feature = "arch-x86"),
+    all(target_arch = "x86_64", feature = "arch-x86_64")
+)))]
+compile_error!("the C API loads for the machine it runs on: enable its relocator (arch-arm, arch-x86 or arch-x86_64)");
 
 /// How the base image's exports are matched in this build.
 pub const LINK_BY: LinkBy = if cfg!(feature = "slid") { LinkBy::Slid } else { LinkBy::Name };
