@@ -20,6 +20,29 @@ pub use raw::{
     STT_FUNC, STT_OBJECT, STT_SECTION,
 };
 
+/// An address, file offset or size as the ELF classes compiled in need it: 32 bits
+/// unless a 64-bit relocator is built, so a 32-bit target does no 64-bit arithmetic
+/// (every value of an ELF32 file fits; each sum is checked as before).
+#[cfg(feature = "arch-x86_64")]
+pub type Addr = u64;
+#[cfg(not(feature = "arch-x86_64"))]
+pub type Addr = u32;
+/// Signed counterpart of [`Addr`] (RELA addends).
+#[cfg(feature = "arch-x86_64")]
+pub type SAddr = i64;
+#[cfg(not(feature = "arch-x86_64"))]
+pub type SAddr = i32;
+
+/// The little-endian word in `bytes` (a field or pointer of the file's class, at most
+/// `Addr`'s width), zero-extended.
+pub fn addr_le(bytes: &[u8]) -> Addr {
+    let mut word = [0u8; core::mem::size_of::<Addr>()];
+    for (dst, src) in word.iter_mut().zip(bytes) {
+        *dst = *src;
+    }
+    Addr::from_le_bytes(word)
+}
+
 /// ELF class of a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 ///
@@ -97,7 +120,7 @@ pub struct Header {
     pub class: Class,
     pub arch: Arch,
     pub elf_type: ElfType,
-    pub shoff: u64,
+    pub shoff: Addr,
     pub shnum: usize,
     pub shstrndx: usize,
 }
@@ -113,7 +136,7 @@ impl Header {
         let class = Class::of(arch);
         let size = class.header_size();
         let file_len = source.file_len();
-        check_range(file_len, 0, size as u64).inspect_err(|_| {
+        check_range(file_len, 0, size as Addr).inspect_err(|_| {
             crate::error!(c"file too short for an ELF header");
         })?;
         source.read_at(0, bytes.get_mut(..size).ok_or(Error::NoExec)?)?;
@@ -134,7 +157,7 @@ impl Header {
                 )?
             }
         };
-        let table_size = (header.shnum as u64).checked_mul(class.section_header_size() as u64).ok_or(Error::NoExec)?;
+        let table_size = (header.shnum as Addr).checked_mul(class.section_header_size() as Addr).ok_or(Error::NoExec)?;
         check_range(file_len, header.shoff, table_size).inspect_err(|_| {
             crate::error!(c"section header table outside the file");
         })?;
@@ -199,50 +222,50 @@ struct RawHeader<'a> {
     shentsize: u16,
     shnum: u16,
     shstrndx: u16,
-    shoff: u64,
+    shoff: Addr,
 }
 
-/// A section header, widened to 64 bits.
+/// A section header, its wide fields in `Addr`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Section {
     pub name: u32,
     pub sh_type: u32,
-    pub flags: u64,
-    pub addr: u64,
-    pub offset: u64,
-    pub size: u64,
+    pub flags: Addr,
+    pub addr: Addr,
+    pub offset: Addr,
+    pub size: Addr,
     pub link: u32,
     pub info: u32,
-    pub align: u64,
-    pub entsize: u64,
+    pub align: Addr,
+    pub entsize: Addr,
 }
 
 impl Section {
     pub fn is_alloc(&self) -> bool {
-        self.flags & u64::from(SHF_ALLOC) != 0
+        self.flags & Addr::from(SHF_ALLOC) != 0
     }
     pub fn is_exec(&self) -> bool {
-        self.flags & u64::from(SHF_EXECINSTR) != 0
+        self.flags & Addr::from(SHF_EXECINSTR) != 0
     }
     pub fn is_write(&self) -> bool {
-        self.flags & u64::from(SHF_WRITE) != 0
+        self.flags & Addr::from(SHF_WRITE) != 0
     }
     /// Occupies bytes in the file.
     pub fn has_file_bytes(&self) -> bool {
         occupies_file(self.sh_type, self.size)
     }
     /// Alignment as a power of two; gABI: 0 and 1 both mean unaligned.
-    pub fn alignment(&self) -> u64 {
+    pub fn alignment(&self) -> Addr {
         self.align.max(1)
     }
-    pub fn file_end(&self) -> u64 {
+    pub fn file_end(&self) -> Addr {
         // Checked at validation: offset + size fits for sections with file bytes.
         self.offset.saturating_add(self.size)
     }
 }
 
 /// A section of type `sh_type` and `size` bytes occupies bytes in the file.
-fn occupies_file(sh_type: u32, size: u64) -> bool {
+fn occupies_file(sh_type: u32, size: Addr) -> bool {
     sh_type != SHT_NOBITS && sh_type != SHT_NULL && size != 0
 }
 
@@ -310,7 +333,7 @@ impl<'a> SectionTable<'a> {
     /// 4 bytes) or `at64` (ELF64, `wide64` picks 8 bytes over 4). Loops that visit every
     /// section once per region read the one or two fields they need this way instead of
     /// decoding whole headers: on a 250-section file that is most of the load's time.
-    fn field(&self, index: usize, at32: usize, at64: usize, wide64: bool) -> Option<u64> {
+    fn field(&self, index: usize, at32: usize, at64: usize, wide64: bool) -> Option<Addr> {
         let start = index.checked_mul(self.class.section_header_size())?;
         let (at, len) = match self.class {
             Class::Elf32 => {
@@ -320,10 +343,7 @@ impl<'a> SectionTable<'a> {
             #[cfg(feature = "arch-x86_64")]
             Class::Elf64 => (at64, if wide64 { 8 } else { 4 }),
         };
-        let bytes = self.raw.get(start + at..start + at + len)?;
-        let mut word = [0u8; 8];
-        word.get_mut(..len)?.copy_from_slice(bytes);
-        Some(u64::from_le_bytes(word))
+        self.raw.get(start + at..start + at + len).map(addr_le)
     }
 
     /// `sh_type` of section `index`.
@@ -332,18 +352,18 @@ impl<'a> SectionTable<'a> {
     }
 
     /// `sh_offset` of section `index`.
-    pub fn offset_of(&self, index: usize) -> Option<u64> {
+    pub fn offset_of(&self, index: usize) -> Option<Addr> {
         self.field(index, 16, 24, true)
     }
 
     /// `sh_size` of section `index`.
-    pub fn size_of(&self, index: usize) -> Option<u64> {
+    pub fn size_of(&self, index: usize) -> Option<Addr> {
         self.field(index, 20, 32, true)
     }
 
     /// File range `(offset, end)` of section `index` if it occupies bytes in the file
     /// (as `Section::has_file_bytes`).
-    pub fn file_range_of(&self, index: usize) -> Option<(u64, u64)> {
+    pub fn file_range_of(&self, index: usize) -> Option<(Addr, Addr)> {
         let size = self.size_of(index)?;
         if !occupies_file(self.type_of(index)?, size) {
             return None;
@@ -365,7 +385,7 @@ impl<'a> SectionTable<'a> {
     /// and overlaps. `order` (one `u16` per section) comes back holding the section
     /// indices in file order (see `check_overlaps`); `keys` (one `u64` per section) is
     /// scratch for the sort.
-    pub fn validate(&self, header: &Header, file_len: Option<u64>, order: &mut [u16], keys: &mut [u64]) -> Result<()> {
+    pub fn validate(&self, header: &Header, file_len: Option<Addr>, order: &mut [u16], keys: &mut [u64]) -> Result<()> {
         let shnum = self.len();
         let shstrtab = self.at(header.shstrndx)?;
         if shstrtab.sh_type != SHT_STRTAB {
@@ -380,7 +400,7 @@ impl<'a> SectionTable<'a> {
             if index == 0 {
                 continue;
             }
-            if u64::from(s.name) >= shstrtab.size {
+            if Addr::from(s.name) >= shstrtab.size {
                 return Err(bad(c"invalid name index"));
             }
             if s.has_file_bytes() {
@@ -391,7 +411,7 @@ impl<'a> SectionTable<'a> {
             }
             match s.sh_type {
                 SHT_SYMTAB | SHT_DYNSYM => {
-                    if s.entsize != self.class.symbol_size() as u64 || s.size % s.entsize != 0 {
+                    if s.entsize != self.class.symbol_size() as Addr || s.size % s.entsize != 0 {
                         return Err(bad(c"invalid symbol table"));
                     }
                     let strtab = self.get(s.link as usize).ok_or_else(|| bad(c"bad sh_link"))?;
@@ -400,7 +420,7 @@ impl<'a> SectionTable<'a> {
                     }
                 }
                 SHT_REL | SHT_RELA => {
-                    let want = self.class.rel_size(s.sh_type == SHT_RELA) as u64;
+                    let want = self.class.rel_size(s.sh_type == SHT_RELA) as Addr;
                     if s.entsize != want || s.size % want != 0 {
                         return Err(bad(c"invalid relocation entry size"));
                     }
@@ -414,7 +434,7 @@ impl<'a> SectionTable<'a> {
                     }
                 }
                 SHT_PREINIT_ARRAY | SHT_INIT_ARRAY | SHT_FINI_ARRAY if s.is_alloc() && s.size != 0 => {
-                    let ptr = self.class.pointer_size() as u64;
+                    let ptr = self.class.pointer_size() as Addr;
                     if s.entsize != ptr || s.size % ptr != 0 {
                         return Err(bad(c"invalid init/fini array"));
                     }
@@ -436,14 +456,14 @@ impl<'a> SectionTable<'a> {
         // claim those) saturate and then sort by index.
         let keys = keys.get_mut(..self.len()).ok_or(Error::NoExec)?;
         for (index, key) in keys.iter_mut().enumerate() {
-            let offset = self.offset_of(index).ok_or(Error::NoExec)?.min((1 << 48) - 1);
+            let offset = u64::from(self.offset_of(index).ok_or(Error::NoExec)?).min((1 << 48) - 1);
             *key = (offset << 16) | u64::from(u16::try_from(index).map_err(|_| Error::NoExec)?);
         }
         crate::sort::sort_by(keys, |a, b| a < b);
         for (slot, key) in order.iter_mut().zip(keys.iter()) {
             *slot = *key as u16;
         }
-        let mut end_of_previous = 0u64;
+        let mut end_of_previous: Addr = 0;
         for &index in order.iter() {
             let Some((offset, end)) = self.file_range_of(usize::from(index)) else { continue };
             if end_of_previous > offset {
@@ -460,8 +480,8 @@ impl<'a> SectionTable<'a> {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Symbol {
     pub name: u32,
-    pub value: u64,
-    pub size: u64,
+    pub value: Addr,
+    pub size: Addr,
     pub info: u8,
     pub shndx: u16,
 }
@@ -536,10 +556,10 @@ impl<'a> StringTable<'a> {
 /// One relocation entry, decoded.
 #[derive(Clone, Copy, Debug)]
 pub struct RelEntry {
-    pub offset: u64,
+    pub offset: Addr,
     pub sym: u32,
     pub r_type: u32,
-    pub addend: Option<i64>,
+    pub addend: Option<SAddr>,
 }
 
 /// Decodes one REL/RELA entry of `class` from `bytes` (exactly one entry long).

@@ -13,6 +13,7 @@
 //! each region separately, which breaks PLT/GOT code and `*_RELATIVE` relocations of
 //! data pointers.
 
+use crate::elf::Addr;
 use crate::elf::{
     ElfType, Header, Section, SectionTable, StringTable, SHT_FINI_ARRAY,
     SHT_INIT_ARRAY, SHT_NOBITS, SHT_NULL, SHT_PREINIT_ARRAY, SHT_PROGBITS, SHT_REL, SHT_RELA,
@@ -167,7 +168,7 @@ fn classify(s: &Section, name: &[u8]) -> usize {
 }
 
 /// `SHF_WRITE | SHF_ALLOC | SHF_EXECINSTR`: sections merged into one region must agree.
-const BASIC_FLAGS: u64 = 0x7;
+const BASIC_FLAGS: Addr = 0x7;
 
 /// Inputs of the region plan.
 pub struct PlanInput<'a, 'b> {
@@ -339,9 +340,9 @@ fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, r: 
 /// A region whose members are placed one after another in file order, each at its own
 /// alignment.
 fn pack(sections: &SectionTable, file_order: &[u16], places: &mut [SectionPlace], region: usize, r: &mut RegionPlan) -> Result<()> {
-    let mut size: u64 = 0;
-    let mut align: u64 = 1;
-    let mut first_offset = u64::MAX;
+    let mut size: Addr = 0;
+    let mut align: Addr = 1;
+    let mut first_offset = Addr::MAX;
     for &index in file_order {
         let index = usize::from(index);
         let Some(p) = places.get_mut(index) else { continue };
@@ -381,7 +382,7 @@ fn plan_shared(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], 
             continue;
         }
         // A window of the image: extent by link-time address, no pre-pad.
-        let (mut lo, mut hi) = (u64::MAX, 0u64);
+        let (mut lo, mut hi): (Addr, Addr) = (Addr::MAX, 0);
         for (section_index, s) in sections.iter() {
             if places.get(section_index).is_some_and(|p| usize::from(p.region) == index && !p.detached) {
                 lo = lo.min(s.addr);
@@ -414,10 +415,10 @@ fn plan_shared(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], 
 /// Lowest VMA, size and alignment of the `ET_DYN` image over all loaded sections; they
 /// must not overlap.
 #[cfg(feature = "elf-shared")]
-fn image_extent(sections: &SectionTable, places: &[SectionPlace]) -> Result<(u64, u64, u64)> {
-    let mut lo = u64::MAX;
-    let mut hi = 0u64;
-    let mut align = 1u64;
+fn image_extent(sections: &SectionTable, places: &[SectionPlace]) -> Result<(Addr, Addr, Addr)> {
+    let mut lo = Addr::MAX;
+    let mut hi: Addr = 0;
+    let mut align: Addr = 1;
     for (index, s) in sections.iter() {
         let Some(p) = places.get(index) else { continue };
         if !p.is_loaded() || p.detached || matches!(usize::from(p.region), mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) {
@@ -438,7 +439,7 @@ fn image_extent(sections: &SectionTable, places: &[SectionPlace]) -> Result<(u64
         hi = hi.max(end);
         align = align.max(s.alignment());
     }
-    if lo == u64::MAX {
+    if lo == Addr::MAX {
         return Ok((0, 0, 1));
     }
     let base = lo & !(align - 1);
@@ -451,7 +452,7 @@ pub struct RegionMem {
     /// Write address of the region start (pre-pad included); null if empty.
     pub write: *mut u8,
     /// Run address of the region start.
-    pub run: u64,
+    pub run: Addr,
     /// Content bytes (`mem_size`): pre-pad + sections, excluding aux and rounding.
     pub size: usize,
     /// Bytes allocated on the heap for it (after MPU/MMU rounding); 0 if in place.
@@ -461,7 +462,7 @@ pub struct RegionMem {
     /// Write address of the aux area (GOT entries, veneers) after the content.
     pub aux_write: *mut u8,
     /// Run address of the aux area.
-    pub aux_run: u64,
+    pub aux_run: Addr,
 }
 
 /// Everything `materialize` needs besides the plan.
@@ -477,8 +478,8 @@ pub struct MaterializeInput<'a> {
 #[derive(Default)]
 pub struct Image {
     pub block: Option<HeapBlock>,
-    pub vma_base: u64,
-    pub run_base: u64,
+    pub vma_base: Addr,
+    pub run_base: Addr,
     pub write_base: *mut u8,
     pub size: usize,
 }
@@ -557,7 +558,7 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
                 Some(run) if aligned => {
                     // No aux entries in place (plan.aux == 0), but the GOT base still
                     // follows the text, as for a copied region.
-                    let aux_run = run + aux_offset(plan.size) as u64;
+                    let aux_run = run + aux_offset(plan.size) as Addr;
                     return Ok(RegionMem { write: ptr, run, size: plan.size, alloc_size: 0, block: None, aux_write: core::ptr::null_mut(), aux_run });
                 }
                 _ => crate::debug!(c"region %s copied: buffer not usable in place", s = mem::name(index)),
@@ -592,12 +593,12 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
             // Zero the pre-pad (the block is zeroed) and copy the file range after it.
             let prepad = plan.desc.info as usize;
             let len = plan.size.checked_sub(prepad).ok_or(Error::NoExec)?;
-            let dst = slice_at(bytes, prepad, len as u64)?;
-            source.read_at(plan.desc.offset + prepad as u64, dst)?;
+            let dst = slice_at(bytes, prepad, len as Addr)?;
+            source.read_at(plan.desc.offset + prepad as Addr, dst)?;
         }
     }
     let aux_write = write.wrapping_add(aux_offset(plan.size));
-    Ok(RegionMem { write, run, size: plan.size, alloc_size, block: Some(block), aux_write, aux_run: run + aux_offset(plan.size) as u64 })
+    Ok(RegionMem { write, run, size: plan.size, alloc_size, block: Some(block), aux_write, aux_run: run + aux_offset(plan.size) as Addr })
 }
 
 /// Materialises the `ET_DYN` image and points every allocatable region into it.
@@ -638,7 +639,7 @@ pub fn materialize_shared(
         let offset = usize::try_from(plan.desc.addr - vma_base).map_err(|_| Error::NoExec)?;
         *slot = RegionMem {
             write: write_base.wrapping_add(offset),
-            run: run_base + offset as u64,
+            run: run_base + offset as Addr,
             size: plan.size,
             alloc_size: 0,
             block: None,
@@ -660,7 +661,7 @@ pub fn materialize_shared(
 }
 
 /// `len` bytes of `bytes` at `offset`, or `NoExec` if they do not fit.
-pub fn slice_at(bytes: &mut [u8], offset: usize, len: u64) -> Result<&mut [u8]> {
+pub fn slice_at(bytes: &mut [u8], offset: usize, len: Addr) -> Result<&mut [u8]> {
     let len = usize::try_from(len).map_err(|_| Error::NoExec)?;
     let end = offset.checked_add(len).ok_or(Error::NoExec)?;
     bytes.get_mut(offset..end).ok_or(Error::NoExec)

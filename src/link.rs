@@ -3,6 +3,7 @@
 //! architecture's relocator. Also reserves and fills the GOT entries and branch
 //! veneers relocators ask for.
 
+use crate::elf::Addr;
 use crate::arch::{self, Arch, Aux, AuxNeed, Image as ArchImage, Place, Reloc, SymbolKind, Target, VeneerKind};
 use crate::elf::{
     decode_rel, ElfType, Header, RelEntry, SectionTable, StringTable, SymbolTable, SHN_ABS,
@@ -18,7 +19,7 @@ pub trait Resolver {
     /// Run address of undefined symbol `name` — `slid` is its `st_value`, which holds
     /// the symbol's SLID in SLID-linked extensions — in the base image or another
     /// loaded extension (which then becomes a dependency).
-    fn resolve(&mut self, name: &[u8], slid: u64) -> Option<u64>;
+    fn resolve(&mut self, name: &[u8], slid: Addr) -> Option<Addr>;
 }
 
 /// Name of the linker-defined GOT symbol that PIC code references.
@@ -121,7 +122,7 @@ fn for_each_rel(
     let s = input.sections.at(index)?;
     let rela = s.sh_type == SHT_RELA;
     let size = input.header.class.rel_size(rela);
-    let count = usize::try_from(s.size / size as u64).map_err(|_| Error::NoExec)?;
+    let count = usize::try_from(s.size / size as Addr).map_err(|_| Error::NoExec)?;
     let Some(base) = source.peek(s.offset, count * size) else {
         return for_each_rel_batched(input, source, s.offset, rela, count, &mut f);
     };
@@ -143,7 +144,7 @@ fn for_each_rel(
 fn for_each_rel_batched(
     input: &LinkInput,
     source: &mut dyn Source,
-    offset: u64,
+    offset: Addr,
     rela: bool,
     count: usize,
     f: &mut dyn FnMut(&mut dyn Source, RelEntry) -> Result<()>,
@@ -156,7 +157,7 @@ fn for_each_rel_batched(
     while done < count {
         let n = (count - done).min(BATCH);
         let bytes = buf.get_mut(..n * size).ok_or(Error::NoExec)?;
-        source.read_at(offset + (done * size) as u64, bytes)?;
+        source.read_at(offset + (done * size) as Addr, bytes)?;
         for chunk in bytes.chunks_exact(size) {
             f(source, decode_rel(input.header.class, rela, chunk).ok_or(Error::NoExec)?)?;
         }
@@ -213,7 +214,7 @@ pub fn plan_aux(input: &LinkInput, source: &mut dyn Source) -> Result<AuxPlan> {
 struct AuxArea<'a> {
     arch: Arch,
     bytes: &'a mut [u8],
-    run: u64,
+    run: Addr,
     got_cap: usize,
     got_used: usize,
     veneer_used: usize,
@@ -241,7 +242,7 @@ impl AuxArea<'_> {
 }
 
 impl Aux for AuxArea<'_> {
-    fn got_entry(&mut self, key: u32, value: u64) -> Result<u64> {
+    fn got_entry(&mut self, key: u32, value: Addr) -> Result<Addr> {
         if !cfg!(feature = "got-veneers") {
             return Err(Self::not_built(c"GOT entry"));
         }
@@ -262,10 +263,10 @@ impl Aux for AuxArea<'_> {
             8 => arch::write_u64(self.bytes, offset, value)?,
             _ => arch::write_u32(self.bytes, offset, value as u32)?,
         }
-        Ok(self.run + offset as u64)
+        Ok(self.run + offset as Addr)
     }
 
-    fn veneer(&mut self, key: u32, target: u64, kind: VeneerKind) -> Result<u64> {
+    fn veneer(&mut self, key: u32, target: Addr, kind: VeneerKind) -> Result<Addr> {
         if !cfg!(feature = "got-veneers") {
             return Err(Self::not_built(c"call veneer (branch out of range; build with -mlong-calls)"));
         }
@@ -282,7 +283,7 @@ impl Aux for AuxArea<'_> {
             self.veneer_used - 1
         };
         let offset = self.got_cap * self.arch.pointer_size() + index * slot_size;
-        let address = self.run + offset as u64;
+        let address = self.run + offset as Addr;
         let bytes = self.bytes.get_mut(offset..offset + kind.size()).ok_or(Error::NoExec)?;
         arch::write_veneer(kind, bytes, address, target)?;
         Ok(address)
@@ -290,7 +291,7 @@ impl Aux for AuxArea<'_> {
 }
 
 /// Write and run address of section `index`'s bytes, and its length.
-fn section_memory(input: &LinkInput, source: &mut dyn Source, index: usize) -> Result<(*mut u8, u64, usize)> {
+fn section_memory(input: &LinkInput, source: &mut dyn Source, index: usize) -> Result<(*mut u8, Addr, usize)> {
     let s = input.sections.at(index)?;
     let p = input.places.get(index).ok_or(Error::NoExec)?;
     let len = usize::try_from(s.size).map_err(|_| Error::NoExec)?;
@@ -303,11 +304,11 @@ fn section_memory(input: &LinkInput, source: &mut dyn Source, index: usize) -> R
     if m.write.is_null() && s.has_file_bytes() {
         return Err(Error::NoExec);
     }
-    Ok((m.write.wrapping_add(p.offset), m.run.wrapping_add(p.offset as u64), len))
+    Ok((m.write.wrapping_add(p.offset), m.run.wrapping_add(p.offset as Addr), len))
 }
 
 /// Run address of a symbol defined in the extension.
-fn defined_address(input: &LinkInput, source: &mut dyn Source, shndx: usize, value: u64) -> Result<u64> {
+fn defined_address(input: &LinkInput, source: &mut dyn Source, shndx: usize, value: Addr) -> Result<Addr> {
     match input.header.elf_type {
         ElfType::Relocatable => {
             let Some(p) = input.places.get(shndx).filter(|p| p.is_loaded()) else {
@@ -317,7 +318,7 @@ fn defined_address(input: &LinkInput, source: &mut dyn Source, shndx: usize, val
             // Once per relocation: the section map gives the address without decoding
             // the section header, except for detached sections and memory-less regions.
             let run = match input.mems.get(usize::from(p.region)) {
-                Some(m) if !p.detached && !m.write.is_null() => m.run.wrapping_add(p.offset as u64),
+                Some(m) if !p.detached && !m.write.is_null() => m.run.wrapping_add(p.offset as Addr),
                 _ => section_memory(input, source, shndx)?.1,
             };
             Ok(run.wrapping_add(value))
@@ -325,7 +326,7 @@ fn defined_address(input: &LinkInput, source: &mut dyn Source, shndx: usize, val
         #[cfg(feature = "elf-shared")]
         ElfType::Shared => {
             let image = input.image;
-            let offset = value.checked_sub(image.vma_base).filter(|&o| o <= image.size as u64).ok_or_else(|| {
+            let offset = value.checked_sub(image.vma_base).filter(|&o| o <= image.size as Addr).ok_or_else(|| {
                 crate::error!(c"symbol address 0x%lx outside the image", value);
                 Error::NoExec
             })?;
@@ -335,7 +336,7 @@ fn defined_address(input: &LinkInput, source: &mut dyn Source, shndx: usize, val
 }
 
 /// Resolves symbol `index` of the extension's symbol table.
-pub fn resolve_symbol(input: &LinkInput, source: &mut dyn Source, resolver: &mut dyn Resolver, got_base: u64, index: u32) -> Result<Target> {
+pub fn resolve_symbol(input: &LinkInput, source: &mut dyn Source, resolver: &mut dyn Resolver, got_base: Addr, index: u32) -> Result<Target> {
     if index == 0 {
         return Ok(Target { value: 0, kind: SymbolKind::None, key: 0 });
     }
@@ -443,7 +444,7 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
                 // loader buffer); the relocator bounds every access to it, and no
                 // other reference to these bytes is alive during the call.
                 let bytes = unsafe { core::slice::from_raw_parts_mut(write, len) };
-                let place = Place { bytes, offset, address: run.wrapping_add(offset as u64) };
+                let place = Place { bytes, offset, address: run.wrapping_add(offset as Addr) };
                 arch::relocate(arch, &Reloc { r_type: rel.r_type, addend: rel.addend }, place, &target, &image, &mut aux)
             })();
             if let Err(e) = outcome {

@@ -2,6 +2,7 @@
 //! (symbols, relocations) → exports. Produces a [`Loaded`] extension; every allocation
 //! is owned by it (or by a guard on the way), so a failed load frees everything.
 
+use crate::elf::Addr;
 use crate::arch::Arch;
 use core::mem::MaybeUninit;
 
@@ -100,13 +101,13 @@ impl Loaded {
     }
 
     /// Bytes of region `index` after its pre-pad: `(write, run, len)`.
-    pub fn region_content(&self, index: usize) -> Option<(*mut u8, u64, usize)> {
+    pub fn region_content(&self, index: usize) -> Option<(*mut u8, Addr, usize)> {
         let m = self.mems.get(index)?;
         let prepad = self.regions.get(index)?.desc.info as usize;
         if m.size <= prepad {
             return None;
         }
-        Some((m.write.wrapping_add(prepad), m.run + prepad as u64, m.size - prepad))
+        Some((m.write.wrapping_add(prepad), m.run + prepad as Addr, m.size - prepad))
     }
 
     /// Exported symbols, sorted by name.
@@ -131,7 +132,7 @@ impl Loaded {
 
     /// Run address of init or fini function `index`, checked to lie inside the text
     /// (`Fault` otherwise, as Zephyr's `llext_get_fn_table`).
-    pub fn fn_entry(&self, is_init: bool, index: usize) -> Result<u64> {
+    pub fn fn_entry(&self, is_init: bool, index: usize) -> Result<Addr> {
         let ptr = self.header.class.pointer_size();
         let mut skip = index;
         for &r in Self::fn_regions(is_init) {
@@ -144,11 +145,9 @@ impl Loaded {
             // SAFETY: region content owned by (or lent to) this extension.
             let bytes = unsafe { core::slice::from_raw_parts(write, len) };
             let entry = bytes.get(skip * ptr..(skip + 1) * ptr).ok_or(Error::Inval)?;
-            let mut word = [0u8; 8];
-            word.get_mut(..ptr).ok_or(Error::Inval)?.copy_from_slice(entry);
-            let f = u64::from_le_bytes(word);
+            let f = crate::elf::addr_le(entry);
             let text = self.mems.get(mem::TEXT).ok_or(Error::Fault)?;
-            if f < text.run || f >= text.run + text.size as u64 {
+            if f < text.run || f >= text.run + text.size as Addr {
                 crate::error!(c"%s function %lu (0x%lx) outside text", s = if is_init { c"bringup" } else { c"teardown" }.as_ptr(), index, f);
                 return Err(Error::Fault);
             }
@@ -418,7 +417,7 @@ fn single_section_plan(sections: &SectionTable, index: usize) -> Result<RegionPl
     let prepad = s.offset & (align - 1);
     let mut desc = s;
     desc.offset -= prepad;
-    desc.size += prepad;
+    desc.size = desc.size.checked_add(prepad).ok_or(Error::NoExec)?;
     desc.info = u32::try_from(prepad).map_err(|_| Error::NoExec)?;
     Ok(RegionPlan { desc, packed: false, size: usize::try_from(desc.size).map_err(|_| Error::NoMem)?, align: usize::try_from(align).map_err(|_| Error::NoMem)?, has_relocs: false, aux: 0 })
 }
@@ -440,9 +439,9 @@ fn skip_prepad<'a>(bytes: &'a [u8], regions: &[RegionPlan; mem::COUNT], index: u
 
 /// Host pointer to the NUL-terminated name at run address `run`, which must lie inside
 /// one of the extension's regions.
-fn name_in_regions(mems: &[RegionMem; mem::COUNT], run: u64) -> Option<*const core::ffi::c_char> {
+fn name_in_regions(mems: &[RegionMem; mem::COUNT], run: Addr) -> Option<*const core::ffi::c_char> {
     mems.iter().find_map(|m| {
-        if m.write.is_null() || run < m.run || run >= m.run + m.size as u64 {
+        if m.write.is_null() || run < m.run || run >= m.run + m.size as Addr {
             return None;
         }
         let offset = (run - m.run) as usize;
@@ -464,13 +463,7 @@ fn export_table(platform: &'static dyn Platform, header: &Header, mems: &[Region
     }
     let _ = m;
     let mut table = HeapArray::<llext_symbol>::zeroed(platform, MemKind::Meta, count)?;
-    let word = |b: &[u8]| -> u64 {
-        let mut w = [0u8; 8];
-        if let Some(dst) = w.get_mut(..b.len()) {
-            dst.copy_from_slice(b);
-        }
-        u64::from_le_bytes(w)
-    };
+    let word = crate::elf::addr_le;
     for (slot, entry) in table.as_mut_slice().iter_mut().zip(bytes.chunks_exact(2 * ptr)) {
         let (name, addr) = entry.split_at(ptr);
         let name = name_in_regions(mems, word(name)).ok_or_else(|| {
@@ -515,7 +508,7 @@ fn export_globals(input: &LinkInput, source: &mut dyn Source, mems: &[RegionMem;
 /// Defined symbols never need the resolver.
 struct NoResolver;
 impl Resolver for NoResolver {
-    fn resolve(&mut self, _name: &[u8], _slid: u64) -> Option<u64> {
+    fn resolve(&mut self, _name: &[u8], _slid: Addr) -> Option<Addr> {
         None
     }
 }

@@ -5,6 +5,7 @@
 //! state in one heap block; the registry links them through `llext.llext_list` as
 //! Zephyr does, under the platform's lock.
 
+use crate::elf::Addr;
 use core::cell::UnsafeCell;
 use core::ffi::c_char;
 use core::mem::MaybeUninit;
@@ -386,13 +387,13 @@ struct Linker<'a> {
 }
 
 impl Resolver for Linker<'_> {
-    fn resolve(&mut self, name: &[u8], slid: u64) -> Option<u64> {
+    fn resolve(&mut self, name: &[u8], slid: Addr) -> Option<Addr> {
         let key = match self.base.link_by() {
             LinkBy::Name => Key::Name(name),
-            LinkBy::Slid => Key::Slid(slid),
+            LinkBy::Slid => Key::Slid(slid as usize),
         };
         if let Some(addr) = self.base.find(key) {
-            return Some(addr as u64);
+            return Some(addr as Addr);
         }
         let mut cur = self.head;
         while !cur.is_null() {
@@ -408,7 +409,7 @@ impl Resolver for Linker<'_> {
                         None => self.overflow = true,
                     }
                 }
-                return Some(addr as usize as u64);
+                return Some(addr as usize as Addr);
             }
             cur = ext.public.llext_list.next.cast();
         }

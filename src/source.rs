@@ -1,6 +1,7 @@
 //! Where ELF bytes come from: Zephyr's loader vtable (buffer, file system, custom) seen
 //! through one trait, with every range checked before it is read or peeked.
 
+use crate::elf::Addr;
 use crate::error::{Error, Result};
 
 /// How long the loader's bytes stay valid and whether they may be modified
@@ -24,15 +25,15 @@ pub trait Source {
     }
 
     /// Copies `out.len()` bytes from file offset `offset`.
-    fn read_at(&mut self, offset: u64, out: &mut [u8]) -> Result<()>;
+    fn read_at(&mut self, offset: Addr, out: &mut [u8]) -> Result<()>;
 
     /// Pointer to `len` bytes at `offset` inside a buffer that stays valid as `storage()`
     /// promises, or `None` if the source cannot expose its bytes. Implementations check
     /// the range.
-    fn peek(&mut self, offset: u64, len: usize) -> Option<*mut u8>;
+    fn peek(&mut self, offset: Addr, len: usize) -> Option<*mut u8>;
 
     /// File size, when the source knows it.
-    fn file_len(&self) -> Option<u64>;
+    fn file_len(&self) -> Option<Addr>;
 
     /// The storage contract of the bytes.
     fn storage(&self) -> Storage;
@@ -43,7 +44,7 @@ pub trait Source {
 
 /// Checks that `[offset, offset + len)` lies inside a file of `file_len` bytes (when
 /// known); a range outside is a malformed file.
-pub fn check_range(file_len: Option<u64>, offset: u64, len: u64) -> Result<()> {
+pub fn check_range(file_len: Option<Addr>, offset: Addr, len: Addr) -> Result<()> {
     let end = offset.checked_add(len).ok_or(Error::NoExec)?;
     match file_len {
         Some(file_len) if end > file_len => Err(Error::NoExec),
@@ -85,21 +86,21 @@ impl SliceSource {
 }
 
 impl Source for SliceSource {
-    fn read_at(&mut self, offset: u64, out: &mut [u8]) -> Result<()> {
+    fn read_at(&mut self, offset: Addr, out: &mut [u8]) -> Result<()> {
         let src = self.peek(offset, out.len()).ok_or(Error::NoExec)?;
         // SAFETY: memory read of a range `peek` checked against the buffer.
         unsafe { core::ptr::copy_nonoverlapping(src, out.as_mut_ptr(), out.len()) };
         Ok(())
     }
 
-    fn peek(&mut self, offset: u64, len: usize) -> Option<*mut u8> {
-        check_range(Some(self.len as u64), offset, len as u64).ok()?;
+    fn peek(&mut self, offset: Addr, len: usize) -> Option<*mut u8> {
+        check_range(Some(self.len as Addr), offset, len as Addr).ok()?;
         // offset <= len, so the addition stays inside the buffer.
         Some(self.ptr.wrapping_add(offset as usize))
     }
 
-    fn file_len(&self) -> Option<u64> {
-        Some(self.len as u64)
+    fn file_len(&self) -> Option<Addr> {
+        Some(self.len as Addr)
     }
 
     fn storage(&self) -> Storage {

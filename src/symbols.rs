@@ -89,7 +89,7 @@ impl BaseTable {
         match self.by {
             // SAFETY: `new`'s contract: names are valid strings living with the table.
             LinkBy::Name => Key::Name(unsafe { c_str(e.name_or_slid as *const c_char) }),
-            LinkBy::Slid => Key::Slid(e.name_or_slid as u64),
+            LinkBy::Slid => Key::Slid(e.name_or_slid as usize),
         }
     }
 
@@ -128,7 +128,7 @@ impl BaseTable {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Key<'a> {
     Name(&'a [u8]),
-    Slid(u64),
+    Slid(usize),
 }
 
 /// Sorts an extension's export table by name (duplicate names are a build mistake;

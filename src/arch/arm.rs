@@ -19,6 +19,7 @@
 //! - More types: THM_JUMP19/11/8, THM_PC8, ABS16, ABS8, GOTOFF32, BASE_PREL, GOT_BREL,
 //!   GOT_PREL.
 
+use crate::elf::{Addr, SAddr};
 use super::{
     read_bytes, read_u16, read_u32, write_bytes, write_u16, write_u32, Aux, AuxNeed, Image, Place,
     Reloc, SymbolKind, Target, VeneerKind,
@@ -84,11 +85,12 @@ pub fn relocate(
     let r_type = reloc.r_type;
     let (bytes, at) = (place.bytes, place.offset);
     // A wider S or P is a loader bug or a hostile file, not something to truncate.
+    #[allow(irrefutable_let_patterns)] // `Addr` is `u32` in 32-bit-only builds
     let (Ok(s), Ok(p)) = (u32::try_from(target.value), u32::try_from(place.address)) else {
         crate::error!(c"relocation type %lu beyond the 32-bit address space", r_type);
         return Err(Error::NoExec);
     };
-    // Bias and GOT wrap modulo 2^32 (a negative bias arrives as a wrapped u64).
+    // Bias and GOT wrap modulo 2^32 (a negative bias arrives as a wrapped Addr).
     let (bias, got) = (image.load_bias as u32, image.got_base as u32);
 
     // Data relocations: value = base + A - sub.
@@ -265,7 +267,7 @@ fn arm_branch(
             return Err(out_of_range(reloc.r_type, target));
         }
         // The veneer is ARM code entered with B/BL; its `ldr pc` interworks.
-        let v = addr32(aux.veneer(target.key, u64::from(s), VeneerKind::Arm)?)?;
+        let v = addr32(aux.veneer(target.key, Addr::from(s), VeneerKind::Arm)?)?;
         blx = false;
         off = pcrel(v, a, p);
         if !fits(off, 26) {
@@ -328,7 +330,7 @@ fn thumb_branch(
         }
         // The veneer is Thumb code; its target carries the state the branch meant.
         let dest = if is_blx { s } else { s | 1 };
-        let v = addr32(aux.veneer(target.key, u64::from(dest), VeneerKind::Thumb)?)?;
+        let v = addr32(aux.veneer(target.key, Addr::from(dest), VeneerKind::Thumb)?)?;
         blx = false;
         off = reach(v, false);
         if !fits(off, 25) {
@@ -388,7 +390,7 @@ fn store(
     r_type: u32,
     target: &Target,
 ) -> Result<()> {
-    let x = i64::from(v as i32);
+    let x = SAddr::from(v as i32);
     match field {
         Field::Word => write_u32(bytes, at, v),
         Field::Half if (-0x8000..=0xFFFF).contains(&x) => write_u16(bytes, at, v as u16),
@@ -409,17 +411,17 @@ fn sext(v: u32, bits: u32) -> u32 {
 }
 
 /// `dest + a - base` as a signed 32-bit offset (PC arithmetic wraps modulo 2^32).
-fn pcrel(dest: u32, a: u32, base: u32) -> i64 {
-    i64::from(dest.wrapping_add(a).wrapping_sub(base) as i32)
+fn pcrel(dest: u32, a: u32, base: u32) -> SAddr {
+    SAddr::from(dest.wrapping_add(a).wrapping_sub(base) as i32)
 }
 
 /// True if `v` fits a `bits`-bit two's complement field.
-fn fits(v: i64, bits: u32) -> bool {
-    let lim = 1i64 << (bits - 1);
+fn fits(v: SAddr, bits: u32) -> bool {
+    let lim: SAddr = 1 << (bits - 1);
     (-lim..lim).contains(&v)
 }
 
-fn addr32(v: u64) -> Result<u32> {
+fn addr32(v: Addr) -> Result<u32> {
     u32::try_from(v).map_err(|_| Error::NoExec)
 }
 
@@ -440,7 +442,7 @@ pub fn aux_need(r_type: u32) -> AuxNeed {
 /// Thumb: `ldr.w pc, [pc, #0]` + literal; ARM: `ldr pc, [pc, #-4]` + literal. Both read
 /// the literal at veneer + 4, so the veneer must be word-aligned; loading PC interworks
 /// (bit 0 of the literal selects the state).
-pub fn write_veneer(kind: VeneerKind, bytes: &mut [u8], address: u64, target: u64) -> Result<()> {
+pub fn write_veneer(kind: VeneerKind, bytes: &mut [u8], address: Addr, target: Addr) -> Result<()> {
     let insn: u32 = match kind {
         VeneerKind::Thumb => 0xF000_F8DF, // halfwords F8DF, F000
         VeneerKind::Arm => 0xE51F_F004,
@@ -468,30 +470,30 @@ mod tests {
 
     /// Aux double: fixed GOT entry / veneer addresses, records the last request.
     struct Fake {
-        got: Option<u64>,
-        veneer: Option<u64>,
-        got_value: Option<u64>,
-        veneer_req: Option<(u32, u64, VeneerKind)>,
+        got: Option<Addr>,
+        veneer: Option<Addr>,
+        got_value: Option<Addr>,
+        veneer_req: Option<(u32, Addr, VeneerKind)>,
     }
 
     impl Fake {
         fn new() -> Self {
             Fake { got: None, veneer: None, got_value: None, veneer_req: None }
         }
-        fn with_veneer(at: u64) -> Self {
+        fn with_veneer(at: Addr) -> Self {
             Fake { veneer: Some(at), ..Fake::new() }
         }
-        fn with_got(at: u64) -> Self {
+        fn with_got(at: Addr) -> Self {
             Fake { got: Some(at), ..Fake::new() }
         }
     }
 
     impl Aux for Fake {
-        fn got_entry(&mut self, _key: u32, value: u64) -> Result<u64> {
+        fn got_entry(&mut self, _key: u32, value: Addr) -> Result<Addr> {
             self.got_value = Some(value);
             self.got.ok_or(Error::NoExec)
         }
-        fn veneer(&mut self, key: u32, target: u64, kind: VeneerKind) -> Result<u64> {
+        fn veneer(&mut self, key: u32, target: Addr, kind: VeneerKind) -> Result<Addr> {
             self.veneer_req = Some((key, target, kind));
             self.veneer.ok_or(Error::NoExec)
         }
@@ -500,7 +502,7 @@ mod tests {
     const KEY: u32 = 7;
     const NOIMG: Image = Image { load_bias: 0, got_base: 0 };
 
-    fn sym(value: u64) -> Target {
+    fn sym(value: Addr) -> Target {
         Target { value, kind: SymbolKind::Local, key: KEY }
     }
 
@@ -509,7 +511,7 @@ mod tests {
     }
 
     /// Relocates a 4-byte place holding `field` at run address `p`; returns the field.
-    fn go(r_type: u32, addend: Option<i64>, field: [u8; 4], p: u64, t: Target, img: Image, aux: &mut Fake) -> Result<[u8; 4]> {
+    fn go(r_type: u32, addend: Option<SAddr>, field: [u8; 4], p: Addr, t: Target, img: Image, aux: &mut Fake) -> Result<[u8; 4]> {
         let mut buf = field;
         let place = Place { bytes: &mut buf, offset: 0, address: p };
         relocate(&Reloc { r_type, addend }, place, &t, &img, aux)?;
@@ -517,12 +519,12 @@ mod tests {
     }
 
     /// REL, Local symbol `s`, no GOT or veneer.
-    fn rel(r_type: u32, field: [u8; 4], p: u64, s: u64) -> Result<[u8; 4]> {
+    fn rel(r_type: u32, field: [u8; 4], p: Addr, s: Addr) -> Result<[u8; 4]> {
         go(r_type, None, field, p, sym(s), NOIMG, &mut Fake::new())
     }
 
     /// RELA, Local symbol `s`, no GOT or veneer.
-    fn rela(r_type: u32, a: i64, field: [u8; 4], p: u64, s: u64) -> Result<[u8; 4]> {
+    fn rela(r_type: u32, a: SAddr, field: [u8; 4], p: Addr, s: Addr) -> Result<[u8; 4]> {
         go(r_type, Some(a), field, p, sym(s), NOIMG, &mut Fake::new())
     }
 
@@ -762,7 +764,7 @@ mod tests {
         assert_eq!(go(R_ARM_RELATIVE, None, w(0x1000), 0x40, sym(0), img, &mut Fake::new()), Ok(w(0x2000_1000)));
         assert_eq!(go(R_ARM_RELATIVE, Some(0x10), w(0x1000), 0x40, sym(0), img, &mut Fake::new()), Ok(w(0x2000_0010)));
         // A negative bias (run below link address) arrives wrapped.
-        let low = Image { load_bias: 0u64.wrapping_sub(0x1000), got_base: 0 };
+        let low = Image { load_bias: Addr::wrapping_sub(0, 0x1000), got_base: 0 };
         assert_eq!(go(R_ARM_RELATIVE, None, w(0x1_1000), 0x40, sym(0), low, &mut Fake::new()), Ok(w(0x1_0000)));
         // REL slot contents are not an addend; RELA adds A.
         assert_eq!(rel(R_ARM_GLOB_DAT, w(0xdeadbeef), 0x40, 0x1235), Ok(w(0x1235)));
@@ -862,11 +864,11 @@ mod tests {
     #[test]
     fn no_panics() {
         for r_type in 0..=255 {
-            for addend in [None, Some(i64::MIN), Some(i64::MAX), Some(-1)] {
+            for addend in [None, Some(SAddr::MIN), Some(SAddr::MAX), Some(-1)] {
                 for (s, p) in [(0xffff_ffff, 0), (0, 0xffff_ffff), (0xffff_fffe, 0xffff_fffe)] {
                     for field in [w(0xffff_ffff), w(0), w(0x8000_8000)] {
                         let mut aux = Fake { got: Some(0xffff_fff0), ..Fake::with_veneer(0xffff_fff8) };
-                        let img = Image { load_bias: u64::MAX, got_base: u64::MAX };
+                        let img = Image { load_bias: Addr::MAX, got_base: Addr::MAX };
                         let _ = go(r_type, addend, field, p, sym(s), img, &mut aux);
                         let _ = go(r_type, addend, field, p, weak(), img, &mut aux);
                     }

@@ -6,6 +6,7 @@
 //! computation uses *run* addresses (`Place::address`, `Target::value`), so the same code
 //! serves the target, cross-architecture host tests and execute-in-place.
 
+use crate::elf::{Addr, SAddr};
 use crate::error::{Error, Result};
 
 #[cfg(feature = "arch-arm")]
@@ -103,7 +104,7 @@ pub struct Reloc {
     pub r_type: u32,
     /// `r_addend` of a `SHT_RELA` entry; `None` for `SHT_REL`, whose addend is stored in
     /// the place itself.
-    pub addend: Option<i64>,
+    pub addend: Option<SAddr>,
 }
 
 /// The field a relocation patches.
@@ -114,7 +115,7 @@ pub struct Place<'a> {
     /// Offset of the relocated field inside `bytes` (`r_offset` for `ET_REL`).
     pub offset: usize,
     /// Run address of the relocated field (`P`).
-    pub address: u64,
+    pub address: Addr,
 }
 
 /// What the referenced symbol is, as far as relocation choices care.
@@ -135,7 +136,7 @@ pub enum SymbolKind {
 #[derive(Clone, Copy, Debug)]
 pub struct Target {
     /// Run address, Thumb bit included for Thumb functions; 0 for `SymbolKind::None`.
-    pub value: u64,
+    pub value: Addr,
     /// How the symbol was resolved.
     pub kind: SymbolKind,
     /// Symbol table index: names the GOT entry or veneer shared by every reference to
@@ -148,9 +149,9 @@ pub struct Target {
 pub struct Image {
     /// Added by `*_RELATIVE` relocations: run address minus link-time (VMA) address of
     /// the extension image. 0 for `ET_REL`.
-    pub load_bias: u64,
+    pub load_bias: Addr,
     /// Run address of the extension's GOT (`_GLOBAL_OFFSET_TABLE_`).
-    pub got_base: u64,
+    pub got_base: Addr,
 }
 
 /// Branch trampolines that extend a call's reach.
@@ -199,10 +200,10 @@ pub enum AuxNeed {
 pub trait Aux {
     /// Run address of the GOT entry holding `value` for symbol `key`, created on first
     /// use. `-ENOEXEC`-style error if nothing was reserved.
-    fn got_entry(&mut self, key: u32, value: u64) -> Result<u64>;
+    fn got_entry(&mut self, key: u32, value: Addr) -> Result<Addr>;
     /// Run address of a veneer of `kind` that jumps to `target` for symbol `key`,
     /// created on first use.
-    fn veneer(&mut self, key: u32, target: u64, kind: VeneerKind) -> Result<u64>;
+    fn veneer(&mut self, key: u32, target: Addr, kind: VeneerKind) -> Result<Addr>;
 }
 
 /// Applies one relocation.
@@ -241,7 +242,7 @@ pub fn aux_need(arch: Arch, r_type: u32) -> AuxNeed {
 
 /// Writes a veneer of `kind` at `bytes` (its write address), placed at run address
 /// `address`, jumping to `target`. `bytes` is exactly `kind.size()` long.
-pub fn write_veneer(kind: VeneerKind, bytes: &mut [u8], address: u64, target: u64) -> Result<()> {
+pub fn write_veneer(kind: VeneerKind, bytes: &mut [u8], address: Addr, target: Addr) -> Result<()> {
     match kind {
         #[cfg(feature = "arch-arm")]
         VeneerKind::Thumb | VeneerKind::Arm => arm::write_veneer(kind, bytes, address, target),
@@ -281,8 +282,8 @@ pub(crate) fn read_u32(bytes: &[u8], offset: usize) -> Result<u32> {
     read_bytes(bytes, offset).map(u32::from_le_bytes)
 }
 #[cfg(feature = "arch-x86_64")]
-pub(crate) fn read_u64(bytes: &[u8], offset: usize) -> Result<u64> {
-    read_bytes(bytes, offset).map(u64::from_le_bytes)
+pub(crate) fn read_u64(bytes: &[u8], offset: usize) -> Result<Addr> {
+    read_bytes(bytes, offset).map(Addr::from_le_bytes)
 }
 pub(crate) fn write_u16(bytes: &mut [u8], offset: usize, v: u16) -> Result<()> {
     write_bytes(bytes, offset, v.to_le_bytes())
@@ -290,6 +291,6 @@ pub(crate) fn write_u16(bytes: &mut [u8], offset: usize, v: u16) -> Result<()> {
 pub(crate) fn write_u32(bytes: &mut [u8], offset: usize, v: u32) -> Result<()> {
     write_bytes(bytes, offset, v.to_le_bytes())
 }
-pub(crate) fn write_u64(bytes: &mut [u8], offset: usize, v: u64) -> Result<()> {
+pub(crate) fn write_u64(bytes: &mut [u8], offset: usize, v: Addr) -> Result<()> {
     write_bytes(bytes, offset, v.to_le_bytes())
 }

@@ -55,11 +55,12 @@ pub fn relocate(
     let r_type = reloc.r_type;
     let (bytes, at) = (place.bytes, place.offset);
     // A wider S or P is a loader bug or a hostile file, not something to truncate.
+    #[allow(irrefutable_let_patterns)] // `Addr` is `u32` in 32-bit-only builds
     let (Ok(s), Ok(p)) = (u32::try_from(target.value), u32::try_from(place.address)) else {
         crate::error!(c"relocation type %lu beyond the 32-bit address space", r_type);
         return Err(Error::NoExec);
     };
-    // Bias and GOT wrap modulo 2^32 (a negative bias arrives as a wrapped u64).
+    // Bias and GOT wrap modulo 2^32 (a negative bias arrives as a wrapped Addr).
     let (bias, got) = (image.load_bias as u32, image.got_base as u32);
 
     // Plain relocations: value = base + A - sub.
@@ -227,20 +228,21 @@ pub fn aux_need(r_type: u32) -> AuxNeed {
 #[rustfmt::skip]
 mod tests {
     use super::*;
+    use crate::elf::{Addr, SAddr};
     use crate::arch::{SymbolKind, VeneerKind};
 
     /// Aux double: one fixed GOT entry address; records the value requested.
     struct Fake {
-        got: Option<u64>,
-        got_value: Option<u64>,
+        got: Option<Addr>,
+        got_value: Option<Addr>,
     }
 
     impl Aux for Fake {
-        fn got_entry(&mut self, _key: u32, value: u64) -> Result<u64> {
+        fn got_entry(&mut self, _key: u32, value: Addr) -> Result<Addr> {
             self.got_value = Some(value);
             self.got.ok_or(Error::NoExec)
         }
-        fn veneer(&mut self, _key: u32, _target: u64, _kind: VeneerKind) -> Result<u64> {
+        fn veneer(&mut self, _key: u32, _target: Addr, _kind: VeneerKind) -> Result<Addr> {
             Err(Error::NoExec)
         }
     }
@@ -249,7 +251,7 @@ mod tests {
         Fake { got: None, got_value: None }
     }
 
-    fn got_at(at: u64) -> Fake {
+    fn got_at(at: Addr) -> Fake {
         Fake { got: Some(at), got_value: None }
     }
 
@@ -257,11 +259,11 @@ mod tests {
     /// g.s: _GLOBAL_OFFSET_TABLE_ (.got.plt) = 0x804aff4, .got = 0x804afec.
     const G_IMG: Image = Image { load_bias: 0, got_base: 0x804aff4 };
 
-    fn sym(value: u64) -> Target {
+    fn sym(value: Addr) -> Target {
         Target { value, kind: SymbolKind::Local, key: 3 }
     }
 
-    fn abs(value: u64) -> Target {
+    fn abs(value: Addr) -> Target {
         Target { value, kind: SymbolKind::Absolute, key: 4 }
     }
 
@@ -271,15 +273,15 @@ mod tests {
 
     /// Relocates field offset `at` of `insn`, whose run address is `p0` (P = p0 + at).
     #[allow(clippy::too_many_arguments)]
-    fn go<const N: usize>(r_type: u32, addend: Option<i64>, insn: [u8; N], at: usize, p0: u64, t: Target, img: Image, aux: &mut Fake) -> Result<[u8; N]> {
+    fn go<const N: usize>(r_type: u32, addend: Option<SAddr>, insn: [u8; N], at: usize, p0: Addr, t: Target, img: Image, aux: &mut Fake) -> Result<[u8; N]> {
         let mut buf = insn;
-        let place = Place { bytes: &mut buf, offset: at, address: p0 + at as u64 };
+        let place = Place { bytes: &mut buf, offset: at, address: p0 + at as Addr };
         relocate(&Reloc { r_type, addend }, place, &t, &img, aux)?;
         Ok(buf)
     }
 
     /// REL, field at offset 0.
-    fn rel<const N: usize>(r_type: u32, field: [u8; N], p: u64, t: Target) -> Result<[u8; N]> {
+    fn rel<const N: usize>(r_type: u32, field: [u8; N], p: Addr, t: Target) -> Result<[u8; N]> {
         go(r_type, None, field, 0, p, t, NOIMG, &mut no_got())
     }
 
@@ -313,9 +315,9 @@ mod tests {
         ];
         for (off, insn, t, want) in cases {
             // No GOT entry offered: a relaxed load must not ask for one.
-            let got = go(R_386_GOT32X, None, insn, 2, 0x8049000 + u64::from(off), t, G_IMG, &mut no_got());
+            let got = go(R_386_GOT32X, None, insn, 2, 0x8049000 + Addr::from(off), t, G_IMG, &mut no_got());
             assert_eq!(got, Ok(want), "g.s +{off:#x}");
-            let got = go(R_386_GOT32X, Some(0), insn, 2, 0x8049000 + u64::from(off), t, G_IMG, &mut no_got());
+            let got = go(R_386_GOT32X, Some(0), insn, 2, 0x8049000 + Addr::from(off), t, G_IMG, &mut no_got());
             assert_eq!(got, Ok(want), "g.s +{off:#x} RELA");
         }
     }
@@ -446,11 +448,11 @@ mod tests {
     #[test]
     fn no_panics() {
         for r_type in 0..=255 {
-            for addend in [None, Some(i64::MIN), Some(i64::MAX), Some(0)] {
+            for addend in [None, Some(SAddr::MIN), Some(SAddr::MAX), Some(0)] {
                 for insn in [[0xff; 8], [0; 8], [0x8b, 0x83, 0xff, 0x15, 0, 0, 0, 0]] {
                     for at in [0, 1, 2, 4, 5, 7] {
                         for (s, p) in [(0xffff_ffff, 0), (0, 0xffff_ffff), (0xffff_fff0, 0xffff_fff0)] {
-                            let img = Image { load_bias: u64::MAX, got_base: u64::MAX };
+                            let img = Image { load_bias: Addr::MAX, got_base: Addr::MAX };
                             for t in [sym(s), weak()] {
                                 let _ = go(r_type, addend, insn, at, p, t, img, &mut got_at(0xffff_fff0));
                             }

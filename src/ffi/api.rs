@@ -7,6 +7,7 @@
 //! the header documents the functions, Zephyr documents the contract.
 #![allow(clippy::missing_safety_doc)]
 
+use crate::elf::Addr;
 use core::ffi::{c_char, c_int, c_uint, c_void};
 use core::ptr;
 
@@ -278,7 +279,7 @@ pub unsafe extern "C" fn llext_find_sym(sym_table: *const llext_symtable, sym_na
     match unsafe { sym_table.as_ref() } {
         None => {
             let key = match LINK_BY {
-                LinkBy::Slid => Key::Slid(sym_name as usize as u64),
+                LinkBy::Slid => Key::Slid(sym_name as usize),
                 LinkBy::Name if sym_name.is_null() => return ptr::null(),
                 // SAFETY: NUL-terminated C string (contract).
                 LinkBy::Name => Key::Name(unsafe { c_str(sym_name) }),
@@ -430,7 +431,7 @@ pub unsafe extern "C" fn llext_add_domain(ext: *mut llext, domain: *mut k_mem_do
 
 /// File offset of section `search_name` (`llext_find_section`). Needs a loader that can
 /// peek and has loaded a file; `-ENOTSUP` otherwise, `-ENOENT` if absent.
-// elf_shdr_t/elf_ehdr_t fields are u32 on 32-bit targets, u64 on 64-bit ones.
+// elf_shdr_t/elf_ehdr_t fields are u32 on 32-bit targets, Addr on 64-bit ones.
 #[allow(clippy::useless_conversion)]
 #[no_mangle]
 pub unsafe extern "C" fn llext_find_section(loader: *mut llext_loader, search_name: *const c_char) -> ssize_t {
@@ -442,21 +443,22 @@ pub unsafe extern "C" fn llext_find_section(loader: *mut llext_loader, search_na
     let want = unsafe { c_str(search_name) };
     let mut source = unsafe { CLoader::new(loader) };
     use crate::source::Source as _;
-    let shnum = l.hdr.e_shnum as u64;
-    let shentsize = l.hdr.e_shentsize as u64;
+    let shnum = l.hdr.e_shnum as Addr;
+    let shentsize = l.hdr.e_shentsize as Addr;
     if shentsize as usize != core::mem::size_of::<elf_shdr_t>() {
         return Error::NotSup.to_errno() as ssize_t;
     }
     let names = &l.sects[mem::SHSTRTAB];
-    let names_start = u64::from(names.sh_offset) + u64::from(names.sh_info);
+    // Offsets from the C structs; a sum that wraps is refused by `peek`'s range check.
+    let names_start = Addr::from(names.sh_offset).wrapping_add(Addr::from(names.sh_info));
     for i in 0..shnum {
-        let Some(p) = source.peek(u64::from(l.hdr.e_shoff) + i * shentsize, shentsize as usize) else {
+        let Some(p) = source.peek(Addr::from(l.hdr.e_shoff).wrapping_add(i * shentsize), shentsize as usize) else {
             return Error::NotSup.to_errno() as ssize_t;
         };
         // SAFETY: memory read of one section header the loader exposed (range checked).
         let s = unsafe { p.cast::<elf_shdr_t>().read_unaligned() };
         let len = want.len() + 1;
-        let Some(name) = source.peek(names_start + s.sh_name as u64, len) else { continue };
+        let Some(name) = source.peek(names_start.wrapping_add(s.sh_name as Addr), len) else { continue };
         // SAFETY: memory read of `len` bytes the loader exposed (range checked).
         let name = unsafe { core::slice::from_raw_parts(name, len) };
         if name.get(..want.len()) == Some(want) && name.last() == Some(&0) {

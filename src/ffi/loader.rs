@@ -1,6 +1,7 @@
 //! Zephyr's loader vtable as a [`Source`], and the buffer loader's functions.
 #![allow(clippy::missing_safety_doc)] // Zephyr's API contract (see ffi/api.rs).
 
+use crate::elf::Addr;
 use core::ffi::{c_int, c_void};
 
 use super::types::{llext_buf_loader, llext_loader, llext_storage_type};
@@ -10,7 +11,7 @@ use crate::source::{check_range, Source, Storage};
 /// A C `struct llext_loader` seen as a [`Source`].
 pub struct CLoader {
     ldr: *mut llext_loader,
-    len: Option<u64>,
+    len: Option<Addr>,
 }
 
 impl CLoader {
@@ -25,11 +26,11 @@ impl CLoader {
         let is_buf = read.is_some_and(|r| core::ptr::fn_addr_eq(r, ours));
         // SAFETY: `read == llext_buf_read` means the loader is the first field of a
         // `struct llext_buf_loader` (CONTAINER_OF in C).
-        let len = is_buf.then(|| unsafe { (*ldr.cast::<llext_buf_loader>()).len } as u64);
+        let len = is_buf.then(|| unsafe { (*ldr.cast::<llext_buf_loader>()).len } as Addr);
         CLoader { ldr, len }
     }
 
-    fn seek(&mut self, offset: u64) -> Result<()> {
+    fn seek(&mut self, offset: Addr) -> Result<()> {
         let pos = usize::try_from(offset).map_err(|_| Error::NoExec)?;
         // SAFETY: memory read of the loader vtable (valid per `new`'s contract).
         let seek = unsafe { (*self.ldr).seek }.ok_or(Error::Inval)?;
@@ -56,8 +57,8 @@ impl Source for CLoader {
         }
     }
 
-    fn read_at(&mut self, offset: u64, out: &mut [u8]) -> Result<()> {
-        check_range(self.len, offset, out.len() as u64)?;
+    fn read_at(&mut self, offset: Addr, out: &mut [u8]) -> Result<()> {
+        check_range(self.len, offset, out.len() as Addr)?;
         if out.is_empty() {
             return Ok(());
         }
@@ -68,15 +69,15 @@ impl Source for CLoader {
         errno(unsafe { read(self.ldr, out.as_mut_ptr().cast(), out.len()) })
     }
 
-    fn peek(&mut self, offset: u64, len: usize) -> Option<*mut u8> {
+    fn peek(&mut self, offset: Addr, len: usize) -> Option<*mut u8> {
         // SAFETY: memory read of the loader vtable.
         let peek = unsafe { (*self.ldr).peek }?;
         if self.len.is_some() {
-            check_range(self.len, offset, len as u64).ok()?;
+            check_range(self.len, offset, len as Addr).ok()?;
         } else if len != 0 {
             // Unknown size: a successful read of the range's last byte proves it exists.
             let mut last = [0u8; 1];
-            self.read_at(offset.checked_add(len as u64 - 1)?, &mut last).ok()?;
+            self.read_at(offset.checked_add(len as Addr - 1)?, &mut last).ok()?;
         }
         let pos = usize::try_from(offset).ok()?;
         // SAFETY: platform call into the loader's peek callback for a checked range.
@@ -84,7 +85,7 @@ impl Source for CLoader {
         (!p.is_null()).then_some(p.cast())
     }
 
-    fn file_len(&self) -> Option<u64> {
+    fn file_len(&self) -> Option<Addr> {
         self.len
     }
 

@@ -4,6 +4,7 @@
 //! *run* addresses of another machine (e.g. 0x2000_0000 for a Cortex-M3 in Unicorn) and
 //! register loader buffers it mapped there.
 
+use crate::elf::Addr;
 use core::ptr::NonNull;
 use std::sync::{Condvar, Mutex};
 use std::thread::ThreadId;
@@ -16,11 +17,11 @@ use super::{MemKind, Platform, Protection};
 pub struct ArenaPlatform {
     base: *mut u8,
     size: usize,
-    run_base: u64,
+    run_base: Addr,
     protection: Protection,
     heap: Mutex<Heap>,
     /// Loader buffers visible to extension code at another address: (ptr, len, run).
-    buffers: Mutex<Vec<(usize, usize, u64)>>,
+    buffers: Mutex<Vec<(usize, usize, Addr)>>,
     lock: RecursiveLock,
 }
 
@@ -56,7 +57,7 @@ impl ArenaPlatform {
     }
 
     /// An arena that extension code sees at `run_base` (another machine's addresses).
-    pub fn cross(size: usize, run_base: u64) -> ArenaPlatform {
+    pub fn cross(size: usize, run_base: Addr) -> ArenaPlatform {
         Self::map(size, Some(run_base), libc::PROT_READ | libc::PROT_WRITE)
     }
 
@@ -67,20 +68,20 @@ impl ArenaPlatform {
         (base != libc::MAP_FAILED).then_some(base.cast::<u8>())
     }
 
-    fn map(size: usize, run_base: Option<u64>, prot: i32) -> ArenaPlatform {
+    fn map(size: usize, run_base: Option<Addr>, prot: i32) -> ArenaPlatform {
         // A test or host program without its arena cannot do anything useful.
         #[allow(clippy::panic)]
         let Some(base) = Self::mmap(0, size, prot) else { panic!("llext host arena: mmap of {size} bytes failed") };
         Self::with_base(base, size, run_base)
     }
 
-    fn with_base(base: *mut u8, size: usize, run_base: Option<u64>) -> ArenaPlatform {
+    fn with_base(base: *mut u8, size: usize, run_base: Option<Addr>) -> ArenaPlatform {
         // SAFETY: the heap gets exclusive use of the whole mapping made above.
         let heap = unsafe { Heap::new(base, size) };
         ArenaPlatform {
             base,
             size,
-            run_base: run_base.unwrap_or(base as usize as u64),
+            run_base: run_base.unwrap_or(base as usize as Addr),
             protection: Protection::None,
             heap: Mutex::new(heap),
             buffers: Mutex::new(Vec::new()),
@@ -105,7 +106,7 @@ impl ArenaPlatform {
     }
 
     /// Run address of arena byte 0.
-    pub fn run_base(&self) -> u64 {
+    pub fn run_base(&self) -> Addr {
         self.run_base
     }
 
@@ -116,7 +117,7 @@ impl ArenaPlatform {
 
     /// Declares that extension code sees `bytes` at `run`: regions found in that buffer
     /// may then be used in place.
-    pub fn map_buffer(&self, bytes: &[u8], run: u64) {
+    pub fn map_buffer(&self, bytes: &[u8], run: Addr) {
         if let Ok(mut b) = self.buffers.lock() {
             b.push((bytes.as_ptr() as usize, bytes.len(), run));
         }
@@ -147,20 +148,20 @@ unsafe impl Platform for ArenaPlatform {
         unsafe { heap.deallocate(ptr, layout) };
     }
 
-    fn run_address(&self, ptr: *const u8) -> Option<u64> {
+    fn run_address(&self, ptr: *const u8) -> Option<Addr> {
         let addr = ptr as usize;
         let base = self.base as usize;
         if addr >= base && addr < base + self.size {
-            return Some(self.run_base + (addr - base) as u64);
+            return Some(self.run_base + (addr - base) as Addr);
         }
         let mapped = self.buffers.lock().ok()?.iter().find_map(|&(start, len, run)| {
-            (addr >= start && addr < start + len).then(|| run + (addr - start) as u64)
+            (addr >= start && addr < start + len).then(|| run + (addr - start) as Addr)
         });
         if mapped.is_some() {
             return mapped;
         }
         // Native arenas run everything where it lies.
-        (self.run_base == base as u64).then_some(addr as u64)
+        (self.run_base == base as Addr).then_some(addr as Addr)
     }
 
     fn protection(&self) -> Protection {
@@ -258,8 +259,8 @@ unsafe impl Platform for HostGlobal {
         // SAFETY: forwarded contract.
         unsafe { self.arena().free(kind, ptr, size, align) }
     }
-    fn run_address(&self, ptr: *const u8) -> Option<u64> {
-        Some(ptr as usize as u64)
+    fn run_address(&self, ptr: *const u8) -> Option<Addr> {
+        Some(ptr as usize as Addr)
     }
     fn lock(&self) {
         self.lock.lock();

@@ -3,6 +3,7 @@
 //! rig) and `zephyr` implement it; tests implement it to place extensions at chosen run
 //! addresses.
 
+use crate::elf::Addr;
 use core::ptr::NonNull;
 
 use crate::error::{Error, Result};
@@ -85,8 +86,8 @@ pub unsafe trait Platform: Sync {
     /// when code runs where it is written; another address for cross-architecture tests
     /// and execute-in-place. `None` if `ptr` is not reachable by extension code (then a
     /// region found in a loader buffer is copied instead of used in place).
-    fn run_address(&self, ptr: *const u8) -> Option<u64> {
-        Some(ptr as usize as u64)
+    fn run_address(&self, ptr: *const u8) -> Option<Addr> {
+        Some(ptr as usize as Addr)
     }
 
     /// Memory-protection constraints on region allocations.
