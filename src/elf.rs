@@ -33,14 +33,19 @@ pub type SAddr = i64;
 #[cfg(not(feature = "arch-x86_64"))]
 pub type SAddr = i32;
 
-/// The little-endian word in `bytes` (a field or pointer of the file's class, at most
-/// `Addr`'s width), zero-extended.
+/// The little-endian word in `bytes` (a field or pointer of the file's class: 4 bytes,
+/// or 8 in a 64-bit build), zero-extended; 0 for any other length. Inlined: the layout
+/// loops read one field per section this way.
+#[inline(always)]
 pub fn addr_le(bytes: &[u8]) -> Addr {
-    let mut word = [0u8; core::mem::size_of::<Addr>()];
-    for (dst, src) in word.iter_mut().zip(bytes) {
-        *dst = *src;
+    if let Ok(word) = <[u8; 4]>::try_from(bytes) {
+        return Addr::from(u32::from_le_bytes(word));
     }
-    Addr::from_le_bytes(word)
+    #[cfg(feature = "arch-x86_64")]
+    if let Ok(word) = <[u8; 8]>::try_from(bytes) {
+        return u64::from_le_bytes(word);
+    }
+    0
 }
 
 /// ELF class of a file.
@@ -451,17 +456,9 @@ impl<'a> SectionTable<'a> {
     /// regions in that order without scanning the table once per member.
     fn check_overlaps(&self, order: &mut [u16], keys: &mut [u64]) -> Result<()> {
         let order = order.get_mut(..self.len()).ok_or(Error::NoExec)?;
-        // Sort (offset, index) keys, not indices looked up on every comparison: the
-        // sort is n log n comparisons. Offsets past 2^48 (only NOBITS sections can
-        // claim those) saturate and then sort by index.
         let keys = keys.get_mut(..self.len()).ok_or(Error::NoExec)?;
-        for (index, key) in keys.iter_mut().enumerate() {
-            let offset = u64::from(self.offset_of(index).ok_or(Error::NoExec)?).min((1 << 48) - 1);
-            *key = (offset << 16) | u64::from(u16::try_from(index).map_err(|_| Error::NoExec)?);
-        }
-        crate::sort::sort_by(keys, |a, b| a < b);
-        for (slot, key) in order.iter_mut().zip(keys.iter()) {
-            *slot = *key as u16;
+        if !self.merge_runs(order, keys)? {
+            self.sort_by_offset(order, keys)?;
         }
         let mut end_of_previous: Addr = 0;
         for &index in order.iter() {
@@ -471,6 +468,76 @@ impl<'a> SectionTable<'a> {
                 return Err(Error::NoExec);
             }
             end_of_previous = end;
+        }
+        Ok(())
+    }
+
+    /// `order` = section indices sorted by (file offset, index), the fast way for files
+    /// as tools write them: in index order the offsets form a few increasing runs (gas
+    /// writes every section's bytes, then the relocation sections'), so each index joins
+    /// the first run it extends and the runs are merged, in O(n) per run. `keys` is
+    /// scratch (the run of each index). False, and `order` unspecified, for a file of
+    /// more than `MAX_RUNS` runs: then it is sorted.
+    fn merge_runs(&self, order: &mut [u16], keys: &mut [u64]) -> Result<bool> {
+        const MAX_RUNS: usize = 4;
+        let mut last: [Addr; MAX_RUNS] = [0; MAX_RUNS];
+        let mut runs = 0;
+        for (index, run_of) in keys.iter_mut().enumerate() {
+            let offset = self.offset_of(index).ok_or(Error::NoExec)?;
+            let Some(run) = (0..runs).find(|&r| last.get(r).is_some_and(|&l| l <= offset)).or((runs < MAX_RUNS).then_some(runs)) else {
+                return Ok(false);
+            };
+            runs = runs.max(run + 1);
+            if let Some(l) = last.get_mut(run) {
+                *l = offset;
+            }
+            *run_of = run as u64;
+        }
+        // Per run: the next member not yet placed, and its offset.
+        let n = keys.len();
+        let next_member = |run: usize, from: usize| (from..n).find(|&i| keys.get(i) == Some(&(run as u64))).unwrap_or(n);
+        let mut head = [n; MAX_RUNS];
+        let mut head_offset: [Addr; MAX_RUNS] = [0; MAX_RUNS];
+        for run in 0..runs {
+            let first = next_member(run, 0);
+            if let (Some(h), Some(o)) = (head.get_mut(run), head_offset.get_mut(run)) {
+                *h = first;
+                *o = self.offset_of(first).unwrap_or(0);
+            }
+        }
+        for slot in order.iter_mut() {
+            // The smallest (offset, index) of the run heads.
+            let mut best = MAX_RUNS;
+            for run in 0..runs {
+                let (Some(&h), Some(&o)) = (head.get(run), head_offset.get(run)) else { continue };
+                let better = match (head.get(best), head_offset.get(best)) {
+                    (Some(&bh), Some(&bo)) => (o, h) < (bo, bh),
+                    _ => true,
+                };
+                if h < n && better {
+                    best = run;
+                }
+            }
+            let (Some(h), Some(o)) = (head.get_mut(best), head_offset.get_mut(best)) else { return Err(Error::NoExec) };
+            *slot = *h as u16;
+            *h = next_member(best, *h + 1);
+            *o = self.offset_of(*h).unwrap_or(0);
+        }
+        Ok(true)
+    }
+
+    /// `order` = section indices sorted by (file offset, index).
+    fn sort_by_offset(&self, order: &mut [u16], keys: &mut [u64]) -> Result<()> {
+        // Sort (offset, index) keys, not indices looked up on every comparison: the
+        // sort is n log n comparisons. Offsets past 2^48 (only NOBITS sections can
+        // claim those) saturate and then sort by index.
+        for (index, key) in keys.iter_mut().enumerate() {
+            let offset = u64::from(self.offset_of(index).ok_or(Error::NoExec)?).min((1 << 48) - 1);
+            *key = (offset << 16) | u64::from(u16::try_from(index).map_err(|_| Error::NoExec)?);
+        }
+        crate::sort::sort_by(keys, |a, b| a < b);
+        for (slot, key) in order.iter_mut().zip(keys.iter()) {
+            *slot = *key as u16;
         }
         Ok(())
     }
@@ -551,6 +618,20 @@ impl<'a> StringTable<'a> {
         let end = tail.iter().position(|&b| b == 0)?;
         tail.get(..end)
     }
+
+    /// True if the string at `offset` is `name`: compares `name` and its NUL, without
+    /// scanning for the end of a string that differs.
+    pub fn is(&self, offset: u32, name: &[u8]) -> bool {
+        let start = offset as usize;
+        // The NUL first: it rejects almost every other name without a compare.
+        self.raw.get(start.saturating_add(name.len())) == Some(&0) && self.raw.get(start..start.saturating_add(name.len())) == Some(name)
+    }
+
+    /// True if the table ends with a NUL, as gABI requires: then every offset inside it
+    /// starts a terminated string.
+    pub fn is_terminated(&self) -> bool {
+        self.raw.last() == Some(&0)
+    }
 }
 
 /// One relocation entry, decoded.
@@ -584,4 +665,67 @@ pub fn decode_rel(class: Class, rela: bool, bytes: &[u8]) -> Option<RelEntry> {
             RelEntry { offset: r.r_offset.get(LE), sym: r.r_sym(LE, false), r_type: r.r_type(LE, false), addend: Some(r.r_addend.get(LE)) }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ELF32 section table whose section `i` has file offset `offsets[i]` (4 bytes).
+    fn table(offsets: &[u32]) -> Vec<u8> {
+        let mut raw = vec![0u8; offsets.len() * 40];
+        for (i, &offset) in offsets.iter().enumerate() {
+            let h = &mut raw[i * 40..(i + 1) * 40];
+            h[4..8].copy_from_slice(&SHT_PROGBITS.to_le_bytes());
+            h[16..20].copy_from_slice(&offset.to_le_bytes());
+            h[20..24].copy_from_slice(&4u32.to_le_bytes());
+        }
+        raw
+    }
+
+    /// The run merge orders exactly as the sort does, for files of one run (index
+    /// order), the gas shape (bytes, then relocations), ties, and past `MAX_RUNS`
+    /// (where it declines and the sort takes over).
+    #[test]
+    fn run_merge_matches_the_sort() {
+        let mut x = 7u32;
+        let mut shapes: Vec<Vec<u32>> = vec![
+            (0..50).map(|i| i * 4).collect(),
+            (0..60).map(|i| if i % 2 == 0 { 0x1000 + i * 4 } else { i * 4 }).collect(),
+            vec![8, 8, 4, 4, 0, 0, 12],
+            vec![40, 30, 20, 10, 0, 50],
+        ];
+        for len in [3usize, 17, 64] {
+            shapes.push(
+                (0..len)
+                    .map(|_| {
+                        x = x.wrapping_mul(1103515245).wrapping_add(12345);
+                        (x >> 16) % 97 * 4
+                    })
+                    .collect(),
+            );
+        }
+        for offsets in &shapes {
+            let raw = table(offsets);
+            let t = SectionTable::new(&raw, Class::Elf32);
+            let n = offsets.len();
+            let (mut merged, mut sorted) = (vec![0u16; n], vec![0u16; n]);
+            let (mut k1, mut k2) = (vec![0u64; n], vec![0u64; n]);
+            t.sort_by_offset(&mut sorted, &mut k2).unwrap();
+            let mut want: Vec<u16> = (0..n as u16).collect();
+            want.sort_by_key(|&i| (offsets[usize::from(i)], i));
+            assert_eq!(sorted, want, "sort, offsets {offsets:?}");
+            if t.merge_runs(&mut merged, &mut k1).unwrap() {
+                assert_eq!(merged, want, "merge, offsets {offsets:?}");
+            } else {
+                assert!(offsets.len() > 4, "declined a file of few runs: {offsets:?}");
+            }
+        }
+        // The two shapes tools write are merged, not sorted.
+        for offsets in &shapes[..2] {
+            let raw = table(offsets);
+            let n = offsets.len();
+            assert!(SectionTable::new(&raw, Class::Elf32).merge_runs(&mut vec![0; n], &mut vec![0; n]).unwrap());
+        }
+    }
 }

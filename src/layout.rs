@@ -93,6 +93,10 @@ pub struct RegionPlan {
     pub aux: usize,
 }
 
+// SAFETY: integers and bools (the header is integers); all-zero is the default value
+// and there is no drop glue.
+unsafe impl Zeroable for RegionPlan {}
+
 impl RegionPlan {
     pub fn is_empty(&self) -> bool {
         self.desc.sh_type == SHT_NULL || self.size == 0
@@ -147,12 +151,12 @@ pub fn find_tables(header: &Header, sections: &SectionTable) -> Result<Tables> {
 }
 
 /// Region a section belongs to by Zephyr 4.3's rules, before the loaded/size filters.
-fn classify(s: &Section, name: &[u8]) -> usize {
+fn classify(s: &Section, is_export_section: bool) -> usize {
     // SHT_NULL marks an empty region below: such a section is never loaded.
     if s.sh_type == SHT_NULL {
         return mem::COUNT;
     }
-    if name == EXPORT_SECTION {
+    if is_export_section {
         return mem::EXPORT;
     }
     match s.sh_type {
@@ -185,10 +189,8 @@ pub struct PlanInput<'a, 'b> {
 /// Maps sections to regions and computes every region's extent.
 pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut [RegionPlan; mem::COUNT]) -> Result<()> {
     let PlanInput { header, sections, names, tables, file_order, mut detached } = input;
-    // Element by element: a whole-array assignment is a ~1 KiB stack temporary.
-    for r in regions.iter_mut() {
-        *r = RegionPlan::default();
-    }
+    // In place: a whole-array assignment is a ~1 KiB stack temporary.
+    crate::platform::zero_all(regions);
 
     for place in places.iter_mut() {
         *place = SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false };
@@ -212,8 +214,7 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
         if places.get(index).is_some_and(|p| p.is_loaded()) {
             continue;
         }
-        let name = names.get(s.name).ok_or(Error::NoExec)?;
-        let region = classify(&s, name);
+        let region = classify(&s, names.is(s.name, EXPORT_SECTION));
         if region == mem::COUNT || !s.is_alloc() || s.size == 0 {
             continue;
         }
@@ -273,22 +274,36 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
 /// section lies inside that range, in which case it is packed.
 fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
     let intruded = intruded_regions(sections, places, regions);
-    for (index, r) in regions.iter_mut().enumerate() {
+    let bss_members = places.iter().filter(|p| usize::from(p.region) == mem::BSS && !p.detached).count();
+    let mut spanned = [false; mem::COUNT];
+    for ((index, r), spans) in regions.iter_mut().enumerate().zip(spanned.iter_mut()) {
         if r.desc.sh_type == SHT_NULL || r.desc.size == 0 {
             continue;
         }
-        let packed = index == mem::BSS && member_count(places, index) > 1 || intruded.get(index).copied().unwrap_or(false);
+        let packed = index == mem::BSS && bss_members > 1 || intruded.get(index).copied().unwrap_or(false);
         if packed {
             pack(sections, file_order, places, index, r)?;
         } else {
-            span(sections, places, index, r)?;
+            span_extent(r)?;
+            *spans = true;
         }
+    }
+    // One pass for every spanned region: members keep their file distance to its start.
+    for (index, p) in places.iter_mut().enumerate() {
+        let region = usize::from(p.region);
+        if p.detached || !spanned.get(region).copied().unwrap_or(false) {
+            continue;
+        }
+        let start = regions.get(region).ok_or(Error::NoExec)?.desc.offset;
+        p.offset = member_offset(sections, index, start)?;
     }
     Ok(())
 }
 
-fn member_count(places: &[SectionPlace], region: usize) -> usize {
-    places.iter().filter(|p| usize::from(p.region) == region && !p.detached).count()
+/// Offset of section `index` in a spanned region whose file range starts at `start`.
+fn member_offset(sections: &SectionTable, index: usize, start: Addr) -> Result<usize> {
+    let offset = sections.offset_of(index).and_then(|o| o.checked_sub(start)).ok_or(Error::NoExec)?;
+    usize::try_from(offset).map_err(|_| Error::NoExec)
 }
 
 /// Regions whose file range holds a file-backed section of another region: those are
@@ -298,18 +313,27 @@ fn intruded_regions(sections: &SectionTable, places: &[SectionPlace], regions: &
     // `.exported_sym` may sit among data: Zephyr tolerates that overlap, and the
     // stale copy inside the data range is never used.
     let export_pair = |a: usize, b: usize| a == mem::EXPORT && (b == mem::DATA || b == mem::RODATA);
+    // The file ranges of the regions that have one, computed once.
+    let mut ranges: [(Addr, Addr, usize); mem::COUNT] = [(0, 0, 0); mem::COUNT];
+    let mut count = 0;
+    for (region, r) in regions.iter().enumerate() {
+        if let (true, Some(slot)) = (r.desc.has_file_bytes(), ranges.get_mut(count)) {
+            *slot = (r.desc.offset, r.desc.file_end(), region);
+            count += 1;
+        }
+    }
+    let ranges = ranges.get(..count).unwrap_or(&[]);
     for (index, p) in places.iter().enumerate() {
         let owner = usize::from(p.region);
         if !p.is_loaded() || p.detached {
             continue;
         }
         let Some((offset, end)) = sections.file_range_of(index) else { continue };
-        for ((region, r), flag) in regions.iter().enumerate().zip(intruded.iter_mut()) {
-            if region == owner || !r.desc.has_file_bytes() || export_pair(region, owner) || export_pair(owner, region) {
-                continue;
-            }
-            if offset < r.desc.file_end() && end > r.desc.offset {
-                *flag = true;
+        for &(start, stop, region) in ranges {
+            if offset < stop && end > start && region != owner && !export_pair(region, owner) && !export_pair(owner, region) {
+                if let Some(flag) = intruded.get_mut(region) {
+                    *flag = true;
+                }
             }
         }
     }
@@ -318,7 +342,19 @@ fn intruded_regions(sections: &SectionTable, places: &[SectionPlace], regions: &
 
 /// A region that is one file range: pre-pad so the region's start has the alignment of
 /// its most aligned member; members keep their file distances.
+#[cfg(feature = "elf-shared")]
 fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, r: &mut RegionPlan) -> Result<()> {
+    span_extent(r)?;
+    for (index, p) in places.iter_mut().enumerate() {
+        if usize::from(p.region) == region && !p.detached {
+            p.offset = member_offset(sections, index, r.desc.offset)?;
+        }
+    }
+    Ok(())
+}
+
+/// The extent of a spanned region: its file range from the pre-pad on.
+fn span_extent(r: &mut RegionPlan) -> Result<()> {
     let align = r.desc.alignment();
     let prepad = r.desc.offset & (align - 1);
     r.desc.offset -= prepad;
@@ -328,12 +364,6 @@ fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, r: 
     r.size = usize::try_from(r.desc.size).map_err(|_| Error::NoMem)?;
     r.align = usize::try_from(align).map_err(|_| Error::NoMem)?;
     r.packed = false;
-    for (index, p) in places.iter_mut().enumerate() {
-        if usize::from(p.region) == region && !p.detached {
-            let offset = sections.offset_of(index).and_then(|o| o.checked_sub(r.desc.offset)).ok_or(Error::NoExec)?;
-            p.offset = usize::try_from(offset).map_err(|_| Error::NoExec)?;
-        }
-    }
     Ok(())
 }
 

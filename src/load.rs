@@ -218,10 +218,10 @@ fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_ra
         core::ptr::addr_of_mut!((*p).header).write(header);
         core::ptr::addr_of_mut!((*p).header_raw).cast::<u8>().copy_from_nonoverlapping(header_raw.as_ptr(), MAX_HEADER_SIZE);
         core::ptr::addr_of_mut!((*p).section_headers).write(section_headers);
-        let regions = core::ptr::addr_of_mut!((*p).regions).cast::<RegionPlan>();
+        // All-zero is the default plan (`Zeroable`): one memset for the array.
+        core::ptr::addr_of_mut!((*p).regions).cast::<RegionPlan>().write_bytes(0, mem::COUNT);
         let mems = core::ptr::addr_of_mut!((*p).mems).cast::<RegionMem>();
         for i in 0..mem::COUNT {
-            regions.add(i).write(RegionPlan::default());
             mems.add(i).write(RegionMem::default());
         }
         core::ptr::addr_of_mut!((*p).places).write(Some(places));
@@ -284,7 +284,11 @@ fn map_sections(loaded: &mut Loaded, platform: &'static dyn Platform, source: &m
     let (shstrtab_ptr, shstrtab_size) = mems.get(mem::SHSTRTAB).map(|m| (m.write.cast_const(), m.size)).ok_or(Error::NoExec)?;
     hooks.sections_ready(&EarlyView { section_headers: section_headers.ptr, section_count: header.shnum, shstrtab: shstrtab_ptr, shstrtab_size, shstrtab_desc: shstrtab_plan.desc });
     // SAFETY: the name table region was just materialised and lives in `mems`.
-    let names = StringTable::new(unsafe { core::slice::from_raw_parts(shstrtab_ptr, shstrtab_size) });
+    let names = StringTable::new(skip_prepad(unsafe { core::slice::from_raw_parts(shstrtab_ptr, shstrtab_size) }, regions, mem::SHSTRTAB));
+    if !names.is_terminated() {
+        crate::error!(c"section name table does not end with a NUL");
+        return Err(Error::NoExec);
+    }
 
     let section_size = header.class.section_header_size();
     let raw_headers = section_headers.bytes();

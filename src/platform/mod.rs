@@ -185,6 +185,14 @@ impl Drop for HeapBlock {
 /// All-zero bytes must be a valid value, and the type must have no drop glue.
 pub unsafe trait Zeroable: Copy {}
 
+/// Sets every element of `items` to all-zero bytes in one `memset`: element-wise
+/// assignment of a struct default costs a library call per element.
+pub fn zero_all<T: Zeroable>(items: &mut [T]) {
+    // SAFETY: memory write of `items`' own elements; all-zero is a valid `T` and `T`
+    // has no drop glue (`Zeroable`), so nothing is leaked or left invalid.
+    unsafe { core::ptr::write_bytes(items.as_mut_ptr(), 0, items.len()) }
+}
+
 /// A fixed-length array of `T` on a platform heap.
 pub struct HeapArray<T: Zeroable> {
     block: HeapBlock,
