@@ -186,11 +186,14 @@ pub struct PlanInput<'a, 'b> {
     pub detached: Option<&'b mut dyn FnMut(usize) -> bool>,
 }
 
-/// Maps sections to regions and computes every region's extent.
+/// Maps sections to regions and computes every region's extent. `regions` come as a
+/// fresh `Loaded` has them (default), but for the name table's, which was planned on its
+/// own to read the names and is planned again here.
 pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut [RegionPlan; mem::COUNT]) -> Result<()> {
     let PlanInput { header, sections, names, tables, file_order, mut detached } = input;
-    // In place: a whole-array assignment is a ~1 KiB stack temporary.
-    crate::platform::zero_all(regions);
+    if let Some(names) = regions.get_mut(mem::SHSTRTAB) {
+        *names = RegionPlan::default();
+    }
 
     for place in places.iter_mut() {
         *place = SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false };

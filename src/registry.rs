@@ -199,8 +199,13 @@ impl Registry {
             return Ok((existing, previous));
         }
 
-        let block = HeapBlock::zeroed(self.platform, MemKind::Meta, core::mem::size_of::<ExtBox>(), core::mem::align_of::<ExtBox>())?;
+        // Only the C part is zeroed: `load` writes `loaded` in place field by field and
+        // `platform` is written below (zeroing the ~2 KiB box first was 8% of a small load).
+        let block = HeapBlock::unwritten(self.platform, MemKind::Meta, core::mem::size_of::<ExtBox>(), core::mem::align_of::<ExtBox>())?;
         let boxed = block.as_ptr().cast::<ExtBox>();
+        // SAFETY: memory write of the `public` field of the block just allocated: `struct
+        // llext` is plain C data, valid when zeroed, as Zephyr's loader leaves it.
+        unsafe { ptr::addr_of_mut!((*boxed).public).write_bytes(0, 1) };
         // C callbacks during the load may follow `*ext` to the zeroed public part.
         on_alloc(boxed.cast());
 
@@ -226,8 +231,8 @@ impl Registry {
         }
         // SAFETY: `load` succeeded: the slot holds the extension.
         let loaded = unsafe { slot.assume_init_ref() };
-        // SAFETY: memory writes completing the ExtBox in its own zeroed block (its
-        // `loaded` field is initialised; `public` is plain C data, valid when zeroed, and
+        // SAFETY: memory writes completing the ExtBox in its own block (its `loaded`
+        // field is initialised; `public` is plain C data, zeroed above and valid so, and
         // C holds no reference into it during this call); the block now belongs to the
         // list until unload.
         unsafe {

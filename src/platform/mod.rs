@@ -72,6 +72,7 @@ pub enum Access {
 /// # Safety
 /// Implementations must return memory that stays valid and unaliased until `free` is
 /// called with it, and `run_address` must be consistent for the lifetime of that memory.
+/// The memory's bytes are whatever the heap held: callers write before they read.
 pub unsafe trait Platform: Sync {
     /// Allocates `size` bytes aligned to `align` (a power of two). `None` when exhausted.
     fn alloc(&self, kind: MemKind, size: usize, align: usize) -> Option<NonNull<u8>>;
@@ -135,6 +136,16 @@ pub struct HeapBlock {
 impl HeapBlock {
     /// Allocates `size` zeroed bytes aligned to `align`.
     pub fn zeroed(platform: &'static dyn Platform, kind: MemKind, size: usize, align: usize) -> Result<HeapBlock> {
+        let block = HeapBlock::unwritten(platform, kind, size, align)?;
+        // SAFETY: memory write into the `size` bytes the platform just handed out.
+        unsafe { block.ptr.as_ptr().write_bytes(0, block.size) };
+        Ok(block)
+    }
+
+    /// A block whose contents are not written yet: the caller fills it through raw
+    /// pointers, field by field, before anything reads it (and never through `bytes`
+    /// before that). For blocks built in place, where zeroing first is wasted work.
+    pub fn unwritten(platform: &'static dyn Platform, kind: MemKind, size: usize, align: usize) -> Result<HeapBlock> {
         if size == 0 || !align.is_power_of_two() {
             return Err(Error::Inval);
         }
@@ -142,8 +153,6 @@ impl HeapBlock {
             crate::error!(c"out of heap: %lu bytes, %lu-aligned", size, align);
             return Err(Error::NoMem);
         };
-        // SAFETY: memory write into the `size` bytes the platform just handed out.
-        unsafe { ptr.as_ptr().write_bytes(0, size) };
         Ok(HeapBlock { platform, kind, ptr, size, align })
     }
 
@@ -184,14 +193,6 @@ impl Drop for HeapBlock {
 /// # Safety
 /// All-zero bytes must be a valid value, and the type must have no drop glue.
 pub unsafe trait Zeroable: Copy {}
-
-/// Sets every element of `items` to all-zero bytes in one `memset`: element-wise
-/// assignment of a struct default costs a library call per element.
-pub fn zero_all<T: Zeroable>(items: &mut [T]) {
-    // SAFETY: memory write of `items`' own elements; all-zero is a valid `T` and `T`
-    // has no drop glue (`Zeroable`), so nothing is leaked or left invalid.
-    unsafe { core::ptr::write_bytes(items.as_mut_ptr(), 0, items.len()) }
-}
 
 /// A fixed-length array of `T` on a platform heap.
 pub struct HeapArray<T: Zeroable> {
