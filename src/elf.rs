@@ -419,8 +419,9 @@ impl<'a> SectionTable<'a> {
                     if s.entsize != self.class.symbol_size() as Addr || s.size % s.entsize != 0 {
                         return Err(bad(c"invalid symbol table"));
                     }
-                    let strtab = self.get(s.link as usize).ok_or_else(|| bad(c"bad sh_link"))?;
-                    if strtab.sh_type != SHT_STRTAB || s.link == 0 {
+                    // The linked header's type only: one field, not a decoded header.
+                    let strtab_type = self.type_of(s.link as usize).ok_or_else(|| bad(c"bad sh_link"))?;
+                    if strtab_type != SHT_STRTAB || s.link == 0 {
                         return Err(bad(c"symbol table not linked to a string table"));
                     }
                 }
@@ -429,8 +430,8 @@ impl<'a> SectionTable<'a> {
                     if s.entsize != want || s.size % want != 0 {
                         return Err(bad(c"invalid relocation entry size"));
                     }
-                    let symtab = self.get(s.link as usize).ok_or_else(|| bad(c"bad sh_link"))?;
-                    if symtab.sh_type != SHT_SYMTAB && symtab.sh_type != SHT_DYNSYM {
+                    let symtab_type = self.type_of(s.link as usize).ok_or_else(|| bad(c"bad sh_link"))?;
+                    if symtab_type != SHT_SYMTAB && symtab_type != SHT_DYNSYM {
                         return Err(bad(c"relocations not linked to a symbol table"));
                     }
                     // ET_DYN dynamic relocations use sh_info 0 (addresses, not a section).
