@@ -13,9 +13,8 @@
 //! each region separately, which breaks PLT/GOT code and `*_RELATIVE` relocations of
 //! data pointers.
 
-use crate::elf::Addr;
 use crate::elf::{
-    ElfType, Header, Section, SectionTable, StringTable, SHT_FINI_ARRAY,
+    Addr, ElfType, Header, Section, SectionTable, StringTable, SHT_FINI_ARRAY,
     SHT_INIT_ARRAY, SHT_NOBITS, SHT_NULL, SHT_PREINIT_ARRAY, SHT_PROGBITS, SHT_REL, SHT_RELA,
     SHT_SYMTAB,
 };

@@ -3,10 +3,9 @@
 //! architecture's relocator. Also reserves and fills the GOT entries and branch
 //! veneers relocators ask for.
 
-use crate::elf::Addr;
 use crate::arch::{self, Arch, Aux, AuxNeed, Image as ArchImage, Place, Reloc, SymbolKind, Target, VeneerKind};
 use crate::elf::{
-    decode_rel, ElfType, Header, RelEntry, SectionTable, StringTable, SymbolTable, SHN_ABS,
+    decode_rel, Addr, ElfType, Header, RelEntry, SectionTable, StringTable, SymbolTable, SHN_ABS,
     SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, SHT_RELA, STB_WEAK,
 };
 use crate::error::{Error, Result};

@@ -2,11 +2,10 @@
 //! (symbols, relocations) → exports. Produces a [`Loaded`] extension; every allocation
 //! is owned by it (or by a guard on the way), so a failed load frees everything.
 
-use crate::elf::Addr;
 use crate::arch::Arch;
 use core::mem::MaybeUninit;
 
-use crate::elf::{Header, SectionTable, StringTable, SymbolTable, MAX_HEADER_SIZE, STB_GLOBAL, STT_FUNC, STT_OBJECT};
+use crate::elf::{Addr, Header, SectionTable, StringTable, SymbolTable, MAX_HEADER_SIZE, STB_GLOBAL, STT_FUNC, STT_OBJECT};
 use crate::error::{Error, Result};
 use crate::ffi::types::llext_symbol;
 use crate::layout::{self, mem, Image, MaterializeInput, PlanInput, RegionMem, RegionPlan, SectionPlace};

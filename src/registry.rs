@@ -5,13 +5,13 @@
 //! state in one heap block; the registry links them through `llext.llext_list` as
 //! Zephyr does, under the platform's lock.
 
-use crate::elf::Addr;
 use core::cell::UnsafeCell;
 use core::ffi::c_char;
 use core::mem::MaybeUninit;
 use core::ptr::{self, NonNull};
 
 use crate::arch::Arch;
+use crate::elf::Addr;
 use crate::error::{Error, Result};
 use crate::ffi::types::{llext, llext_symtable, sys_snode_t, LLEXT_MAX_DEPENDENCIES, LLEXT_MAX_NAME_LEN};
 use crate::layout::mem;

@@ -19,11 +19,11 @@
 //! - More types: THM_JUMP19/11/8, THM_PC8, ABS16, ABS8, GOTOFF32, BASE_PREL, GOT_BREL,
 //!   GOT_PREL.
 
-use crate::elf::{Addr, SAddr};
 use super::{
     read_bytes, read_u16, read_u32, write_bytes, write_u16, write_u32, Aux, AuxNeed, Image, Place,
     Reloc, SymbolKind, Target, VeneerKind,
 };
+use crate::elf::{Addr, SAddr};
 use crate::error::{Error, Result};
 
 const R_ARM_NONE: u32 = 0;

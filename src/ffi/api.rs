@@ -7,13 +7,13 @@
 //! the header documents the functions, Zephyr documents the contract.
 #![allow(clippy::missing_safety_doc)]
 
-use crate::elf::Addr;
 use core::ffi::{c_char, c_int, c_uint, c_void};
 use core::ptr;
 
 use super::global::{registry, LINK_BY};
 use super::loader::CLoader;
 use super::types::*;
+use crate::elf::Addr;
 use crate::error::Error;
 use crate::layout::{mem, SectionPlace};
 use crate::load::{EarlyView, LoadHooks, LoadParams};

@@ -1,10 +1,10 @@
 //! Zephyr's loader vtable as a [`Source`], and the buffer loader's functions.
 #![allow(clippy::missing_safety_doc)] // Zephyr's API contract (see ffi/api.rs).
 
-use crate::elf::Addr;
 use core::ffi::{c_int, c_void};
 
 use super::types::{llext_buf_loader, llext_loader, llext_storage_type};
+use crate::elf::Addr;
 use crate::error::{Error, Result};
 use crate::source::{check_range, Source, Storage};
 

@@ -4,7 +4,6 @@
 //! *run* addresses of another machine (e.g. 0x2000_0000 for a Cortex-M3 in Unicorn) and
 //! register loader buffers it mapped there.
 
-use crate::elf::Addr;
 use core::ptr::NonNull;
 use std::sync::{Condvar, Mutex};
 use std::thread::ThreadId;
@@ -12,6 +11,7 @@ use std::thread::ThreadId;
 use linked_list_allocator::Heap;
 
 use super::{MemKind, Platform, Protection};
+use crate::elf::Addr;
 
 /// An mmap'd arena with a first-fit heap inside.
 pub struct ArenaPlatform {

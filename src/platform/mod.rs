@@ -3,9 +3,9 @@
 //! rig) and `zephyr` implement it; tests implement it to place extensions at chosen run
 //! addresses.
 
-use crate::elf::Addr;
 use core::ptr::NonNull;
 
+use crate::elf::Addr;
 use crate::error::{Error, Result};
 
 #[cfg(feature = "bare")]
