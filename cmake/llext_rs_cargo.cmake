@@ -107,6 +107,19 @@ function(llext_rs_keep_dir out dir gcc_dir)
   set(${out} "${keep}" PARENT_SCOPE)
 endfunction()
 
+# Appends to the caller's `features` the cargo feature of each enabled Kconfig option
+# (arguments: CONFIG_<option>=<feature>). A macro: it extends the caller's list.
+macro(llext_rs_features_of)
+  foreach(option_feature ${ARGN})
+    string(REPLACE "=" ";" option_feature ${option_feature})
+    list(GET option_feature 0 option)
+    list(GET option_feature 1 feature)
+    if(${option})
+      list(APPEND features ${feature})
+    endif()
+  endforeach()
+endmacro()
+
 # Clang flags for bindgen (build.rs, feature userspace), one per line in <file>: the
 # include directories, definitions and Kconfig Zephyr's C files are compiled with, for
 # <clang_target>. Deferred to the end of the configuration: modules after this one and
@@ -236,35 +249,19 @@ function(llext_rs_build_core)
 
   # Kconfig -> cargo features.
   set(features zephyr)
-  if(CONFIG_LLEXT_RS_ARCH_ARM)
-    list(APPEND features arch-arm)
-  endif()
-  if(CONFIG_LLEXT_RS_ARCH_X86)
-    list(APPEND features arch-x86)
-  endif()
-  if(CONFIG_LLEXT_RS_ARCH_X86_64)
-    list(APPEND features arch-x86_64)
-  endif()
-  if(CONFIG_LLEXT_RS_SHAREDLIB)
-    list(APPEND features elf-shared)
-  endif()
-  if(CONFIG_LLEXT_RS_GOT_VENEERS)
-    list(APPEND features got-veneers)
-  endif()
+  llext_rs_features_of(
+    CONFIG_LLEXT_RS_ARCH_ARM=arch-arm
+    CONFIG_LLEXT_RS_ARCH_X86=arch-x86
+    CONFIG_LLEXT_RS_ARCH_X86_64=arch-x86_64
+    CONFIG_LLEXT_RS_SHAREDLIB=elf-shared
+    CONFIG_LLEXT_RS_GOT_VENEERS=got-veneers)
   # Without userspace: every feature that needs no kernel headers (configure-time run).
   list(JOIN features "," header_features_csv)
-  if(CONFIG_USERSPACE)
-    list(APPEND features userspace)
-  endif()
-  if(CONFIG_LLEXT_RS_EXPORT_BUILTINS_BY_SLID)
-    list(APPEND features slid)
-  endif()
-  if(CONFIG_LLEXT_RS_IMPORT_ALL_GLOBALS)
-    list(APPEND features import-all-globals)
-  endif()
-  if(CONFIG_LLEXT_RS_HEAP_DYNAMIC)
-    list(APPEND features heap-dynamic)
-  endif()
+  llext_rs_features_of(
+    CONFIG_USERSPACE=userspace
+    CONFIG_LLEXT_RS_EXPORT_BUILTINS_BY_SLID=slid
+    CONFIG_LLEXT_RS_IMPORT_ALL_GLOBALS=import-all-globals
+    CONFIG_LLEXT_RS_HEAP_DYNAMIC=heap-dynamic)
   list(JOIN features "," features_csv)
 
   # Messages above the module's log level are compiled out of the Rust code (src/diag.rs);
