@@ -230,8 +230,11 @@ struct RawHeader<'a> {
     shoff: Addr,
 }
 
-/// A section header, its wide fields in `Addr`.
+/// A section header, its wide fields in `Addr`. `repr(C)`: with 32-bit `Addr` this is
+/// exactly `Elf32_Shdr`, with 64-bit `Addr` exactly `Elf64_Shdr`, so headers of the
+/// class `Addr` matches are read as they lie in the table, without decoding.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
 pub struct Section {
     pub name: u32,
     pub sh_type: u32,
@@ -274,107 +277,98 @@ fn occupies_file(sh_type: u32, size: Addr) -> bool {
     sh_type != SHT_NOBITS && sh_type != SHT_NULL && size != 0
 }
 
-/// A raw, validated section header table (in place in the loader buffer or copied).
+/// True when section headers of `class` are laid out as `Section` (little-endian
+/// target, and `Addr` as wide as the class's fields): then the table in the file is used
+/// as `[Section]` directly.
+pub fn is_native_section_layout(class: Class) -> bool {
+    cfg!(target_endian = "little") && class.section_header_size() == core::mem::size_of::<Section>()
+}
+const _: () = assert!(core::mem::size_of::<Section>() == if cfg!(feature = "arch-x86_64") { 64 } else { 40 });
+// The table is aligned to the class's pointer size (see `load::read_header_table`).
+const _: () = assert!(core::mem::align_of::<Section>() == if cfg!(feature = "arch-x86_64") { 8 } else { 4 });
+
+// SAFETY: integers; all-zero is a valid value and there is no drop glue.
+unsafe impl crate::platform::Zeroable for Section {}
+
+/// Section header `bytes` of `class` decoded (for a class whose layout is not
+/// `Section`'s: an ELF32 file in a build with 64-bit `Addr`).
+#[cfg(feature = "arch-x86_64")]
+pub fn decode_section(class: Class, bytes: &[u8]) -> Option<Section> {
+    Some(match class {
+        Class::Elf32 => {
+            let s = pod::from_bytes::<raw::SectionHeader32<LE>>(bytes).ok()?.0;
+            Section {
+                name: s.sh_name.get(LE),
+                sh_type: s.sh_type.get(LE),
+                flags: s.sh_flags.get(LE).into(),
+                addr: s.sh_addr.get(LE).into(),
+                offset: s.sh_offset.get(LE).into(),
+                size: s.sh_size.get(LE).into(),
+                link: s.sh_link.get(LE),
+                info: s.sh_info.get(LE),
+                align: s.sh_addralign.get(LE).into(),
+                entsize: s.sh_entsize.get(LE).into(),
+            }
+        }
+        Class::Elf64 => {
+            let s = pod::from_bytes::<raw::SectionHeader64<LE>>(bytes).ok()?.0;
+            Section {
+                name: s.sh_name.get(LE),
+                sh_type: s.sh_type.get(LE),
+                flags: s.sh_flags.get(LE),
+                addr: s.sh_addr.get(LE),
+                offset: s.sh_offset.get(LE),
+                size: s.sh_size.get(LE),
+                link: s.sh_link.get(LE),
+                info: s.sh_info.get(LE),
+                align: s.sh_addralign.get(LE),
+                entsize: s.sh_entsize.get(LE),
+            }
+        }
+    })
+}
+
+/// A validated section header table, as `Section`s (the file's own table when its layout
+/// is native, see `is_native_section_layout`; a decoded copy otherwise).
 #[derive(Clone, Copy)]
 pub struct SectionTable<'a> {
-    raw: &'a [u8],
+    headers: &'a [Section],
     class: Class,
 }
 
 impl<'a> SectionTable<'a> {
-    pub fn new(raw: &'a [u8], class: Class) -> SectionTable<'a> {
-        SectionTable { raw, class }
+    pub fn new(headers: &'a [Section], class: Class) -> SectionTable<'a> {
+        SectionTable { headers, class }
     }
 
     pub fn len(&self) -> usize {
-        self.raw.len() / self.class.section_header_size()
+        self.headers.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.headers.is_empty()
     }
 
     /// Section `index`, or `None` past the end.
     pub fn get(&self, index: usize) -> Option<Section> {
-        let size = self.class.section_header_size();
-        let start = index.checked_mul(size)?;
-        let bytes = self.raw.get(start..start.checked_add(size)?)?;
-        Some(match self.class {
-            Class::Elf32 => {
-                let s = pod::from_bytes::<raw::SectionHeader32<LE>>(bytes).ok()?.0;
-                Section {
-                    name: s.sh_name.get(LE),
-                    sh_type: s.sh_type.get(LE),
-                    flags: s.sh_flags.get(LE).into(),
-                    addr: s.sh_addr.get(LE).into(),
-                    offset: s.sh_offset.get(LE).into(),
-                    size: s.sh_size.get(LE).into(),
-                    link: s.sh_link.get(LE),
-                    info: s.sh_info.get(LE),
-                    align: s.sh_addralign.get(LE).into(),
-                    entsize: s.sh_entsize.get(LE).into(),
-                }
-            }
-            #[cfg(feature = "arch-x86_64")]
-            Class::Elf64 => {
-                let s = pod::from_bytes::<raw::SectionHeader64<LE>>(bytes).ok()?.0;
-                Section {
-                    name: s.sh_name.get(LE),
-                    sh_type: s.sh_type.get(LE),
-                    flags: s.sh_flags.get(LE),
-                    addr: s.sh_addr.get(LE),
-                    offset: s.sh_offset.get(LE),
-                    size: s.sh_size.get(LE),
-                    link: s.sh_link.get(LE),
-                    info: s.sh_info.get(LE),
-                    align: s.sh_addralign.get(LE),
-                    entsize: s.sh_entsize.get(LE),
-                }
-            }
-        })
-    }
-
-    /// One little-endian field of section `index`'s raw header, at byte `at32` (ELF32,
-    /// 4 bytes) or `at64` (ELF64, `wide64` picks 8 bytes over 4). Loops that visit every
-    /// section once per region read the one or two fields they need this way instead of
-    /// decoding whole headers: on a 250-section file that is most of the load's time.
-    fn field(&self, index: usize, at32: usize, at64: usize, wide64: bool) -> Option<Addr> {
-        let start = index.checked_mul(self.class.section_header_size())?;
-        let (at, len) = match self.class {
-            Class::Elf32 => {
-                let _ = (at64, wide64);
-                (at32, 4)
-            }
-            #[cfg(feature = "arch-x86_64")]
-            Class::Elf64 => (at64, if wide64 { 8 } else { 4 }),
-        };
-        self.raw.get(start + at..start + at + len).map(addr_le)
+        self.headers.get(index).copied()
     }
 
     /// `sh_type` of section `index`.
     pub fn type_of(&self, index: usize) -> Option<u32> {
-        self.field(index, 4, 4, false).map(|v| v as u32)
+        self.get(index).map(|s| s.sh_type)
     }
 
     /// `sh_offset` of section `index`.
     pub fn offset_of(&self, index: usize) -> Option<Addr> {
-        self.field(index, 16, 24, true)
-    }
-
-    /// `sh_size` of section `index`.
-    pub fn size_of(&self, index: usize) -> Option<Addr> {
-        self.field(index, 20, 32, true)
+        self.get(index).map(|s| s.offset)
     }
 
     /// File range `(offset, end)` of section `index` if it occupies bytes in the file
     /// (as `Section::has_file_bytes`).
     pub fn file_range_of(&self, index: usize) -> Option<(Addr, Addr)> {
-        let size = self.size_of(index)?;
-        if !occupies_file(self.type_of(index)?, size) {
-            return None;
-        }
-        let offset = self.offset_of(index)?;
-        Some((offset, offset.saturating_add(size)))
+        let s = self.get(index)?;
+        s.has_file_bytes().then(|| (s.offset, s.file_end()))
     }
 
     /// Section `index`, which the caller got from a validated field.
@@ -544,7 +538,7 @@ impl<'a> SectionTable<'a> {
     }
 }
 
-/// A symbol, widened to 64 bits.
+/// A symbol, its wide fields in `Addr`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Symbol {
     pub name: u32,
@@ -672,16 +666,9 @@ pub fn decode_rel(class: Class, rela: bool, bytes: &[u8]) -> Option<RelEntry> {
 mod tests {
     use super::*;
 
-    /// An ELF32 section table whose section `i` has file offset `offsets[i]` (4 bytes).
-    fn table(offsets: &[u32]) -> Vec<u8> {
-        let mut raw = vec![0u8; offsets.len() * 40];
-        for (i, &offset) in offsets.iter().enumerate() {
-            let h = &mut raw[i * 40..(i + 1) * 40];
-            h[4..8].copy_from_slice(&SHT_PROGBITS.to_le_bytes());
-            h[16..20].copy_from_slice(&offset.to_le_bytes());
-            h[20..24].copy_from_slice(&4u32.to_le_bytes());
-        }
-        raw
+    /// A section table whose section `i` has file offset `offsets[i]` (4 bytes).
+    fn table(offsets: &[u32]) -> Vec<Section> {
+        offsets.iter().map(|&offset| Section { sh_type: SHT_PROGBITS, offset: offset.into(), size: 4, ..Section::default() }).collect()
     }
 
     /// The run merge orders exactly as the sort does, for files of one run (index

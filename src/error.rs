@@ -3,33 +3,36 @@
 
 use core::fmt;
 
-/// Why a load, link or lookup failed. Each variant is one errno of Zephyr's LLEXT API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Error {
+/// Why a load, link or lookup failed: the negative errno of Zephyr's LLEXT API itself,
+/// so the C boundary returns it as is (no mapping table in the image). The named
+/// values below are the ones the pipeline raises; `from_errno` carries any other.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Error(i32);
+
+#[allow(non_upper_case_globals)] // named like the enum variants they replace
+impl Error {
     /// Malformed or unsupported ELF content (`-ENOEXEC`).
-    NoExec,
+    pub const NoExec: Error = Error(-errno::ENOEXEC);
     /// Invalid argument or loader I/O failure (`-EINVAL`).
-    Inval,
+    pub const Inval: Error = Error(-errno::EINVAL);
     /// The LLEXT heap is exhausted (`-ENOMEM`).
-    NoMem,
+    pub const NoMem: Error = Error(-errno::ENOMEM);
     /// Named object not found (`-ENOENT`).
-    NoEnt,
+    pub const NoEnt: Error = Error(-errno::ENOENT);
     /// An undefined symbol resolved nowhere (`-ENODATA`).
-    NoData,
+    pub const NoData: Error = Error(-errno::ENODATA);
     /// Feature not supported by this build or this file (`-ENOTSUP`).
-    NotSup,
+    pub const NotSup: Error = Error(-errno::ENOTSUP);
     /// A pointer lies outside the memory it must belong to (`-EFAULT`).
-    Fault,
+    pub const Fault: Error = Error(-errno::EFAULT);
     /// Resource still in use (`-EBUSY`).
-    Busy,
+    pub const Busy: Error = Error(-errno::EBUSY);
     /// Already initialised (`-EEXIST`).
-    Exist,
+    pub const Exist: Error = Error(-errno::EEXIST);
     /// Not implemented in this configuration (`-ENOSYS`).
-    NoSys,
+    pub const NoSys: Error = Error(-errno::ENOSYS);
     /// No more memory partitions (`-ENOSPC`).
-    NoSpc,
-    /// A negative errno passed through unchanged from a loader callback or the OS.
-    Errno(i32),
+    pub const NoSpc: Error = Error(-errno::ENOSPC);
 }
 
 /// Result of every fallible pipeline step.
@@ -62,29 +65,41 @@ mod errno {
 impl Error {
     /// The negative errno C callers of Zephyr's LLEXT expect.
     pub const fn to_errno(self) -> i32 {
-        -match self {
-            Error::NoExec => errno::ENOEXEC,
-            Error::Inval => errno::EINVAL,
-            Error::NoMem => errno::ENOMEM,
-            Error::NoEnt => errno::ENOENT,
-            Error::NoData => errno::ENODATA,
-            Error::NotSup => errno::ENOTSUP,
-            Error::Fault => errno::EFAULT,
-            Error::Busy => errno::EBUSY,
-            Error::Exist => errno::EEXIST,
-            Error::NoSys => errno::ENOSYS,
-            Error::NoSpc => errno::ENOSPC,
-            Error::Errno(e) => return if e < 0 { e } else { -errno::EINVAL },
+        self.0
+    }
+
+    /// Wraps a negative errno returned by a C callback (loader, kernel call); anything
+    /// else is a broken callback, reported as `-EINVAL`.
+    pub const fn from_errno(e: i32) -> Error {
+        if e >= 0 || e == i32::MIN {
+            Error::Inval
+        } else {
+            Error(e)
         }
     }
 
-    /// Wraps a negative errno returned by a C callback (loader, kernel call).
-    pub const fn from_errno(e: i32) -> Error {
-        if e >= 0 {
-            Error::Inval
-        } else {
-            Error::Errno(e)
-        }
+    /// The variant's name, for host-side messages.
+    fn name(self) -> &'static str {
+        const NAMES: [(Error, &str); 11] = [
+            (Error::NoExec, "NoExec"),
+            (Error::Inval, "Inval"),
+            (Error::NoMem, "NoMem"),
+            (Error::NoEnt, "NoEnt"),
+            (Error::NoData, "NoData"),
+            (Error::NotSup, "NotSup"),
+            (Error::Fault, "Fault"),
+            (Error::Busy, "Busy"),
+            (Error::Exist, "Exist"),
+            (Error::NoSys, "NoSys"),
+            (Error::NoSpc, "NoSpc"),
+        ];
+        NAMES.iter().find(|(e, _)| *e == self).map_or("Errno", |(_, n)| n)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

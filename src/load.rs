@@ -5,7 +5,7 @@
 use crate::arch::Arch;
 use core::mem::MaybeUninit;
 
-use crate::elf::{Addr, Header, SectionTable, StringTable, SymbolTable, MAX_HEADER_SIZE, STB_GLOBAL, STT_FUNC, STT_OBJECT};
+use crate::elf::{is_native_section_layout, Addr, Header, Section, SectionTable, StringTable, SymbolTable, MAX_HEADER_SIZE, STB_GLOBAL, STT_FUNC, STT_OBJECT};
 use crate::error::{Error, Result};
 use crate::ffi::types::llext_symbol;
 use crate::layout::{self, mem, Image, MaterializeInput, PlanInput, RegionMem, RegionPlan, SectionPlace};
@@ -64,9 +64,16 @@ impl LoadHooks for NoHooks {}
 
 /// Section header table memory: in the loader buffer, or copied.
 pub struct HeaderTable {
+    /// The table as in the file (what C's `sect_hdrs` and callbacks see).
     pub ptr: *const u8,
     pub len: usize,
     pub block: Option<HeapBlock>,
+    /// The same headers as `Section`s: `ptr` itself when the file's layout is native,
+    /// else `decoded`.
+    sections: *const Section,
+    count: usize,
+    #[cfg(feature = "arch-x86_64")]
+    _decoded: Option<HeapArray<Section>>,
 }
 
 impl HeaderTable {
@@ -74,6 +81,14 @@ impl HeaderTable {
         // SAFETY: `ptr..ptr+len` is either this table's own heap block or a loader
         // buffer whose storage type promises it outlives the extension.
         unsafe { core::slice::from_raw_parts(self.ptr, self.len) }
+    }
+
+    /// The headers as `Section`s.
+    pub fn sections(&self) -> &[Section] {
+        // SAFETY: `sections` points at `count` `Section`s, aligned for them (checked by
+        // `read_header_table`), in this table's memory or its `decoded` copy, which live
+        // as long as `self`.
+        unsafe { core::slice::from_raw_parts(self.sections, self.count) }
     }
 }
 
@@ -96,7 +111,7 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn sections(&self) -> SectionTable<'_> {
-        SectionTable::new(self.section_headers.bytes(), self.header.class)
+        SectionTable::new(self.section_headers.sections(), self.header.class)
     }
 
     /// Bytes of region `index` after its pre-pad: `(write, run, len)`.
@@ -202,7 +217,7 @@ fn parse<'a>(platform: &'static dyn Platform, arch: Arch, source: &mut dyn Sourc
     let mut file_order = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum)?;
     {
         let mut keys = HeapArray::<u64>::zeroed(platform, MemKind::Meta, header.shnum)?;
-        SectionTable::new(section_headers.bytes(), header.class).validate(&header, source.file_len(), file_order.as_mut_slice(), keys.as_mut_slice())?;
+        SectionTable::new(section_headers.sections(), header.class).validate(&header, source.file_len(), file_order.as_mut_slice(), keys.as_mut_slice())?;
     }
     Ok(init_in_place(out, header, &header_raw, section_headers, places, file_order))
 }
@@ -272,7 +287,7 @@ fn map_sections(loaded: &mut Loaded, platform: &'static dyn Platform, source: &m
     let Loaded { header, section_headers, regions, mems, places, file_order, .. } = loaded;
     let header: &Header = header;
     let places = places_mut(places)?;
-    let sections = SectionTable::new(section_headers.bytes(), header.class);
+    let sections = SectionTable::new(section_headers.sections(), header.class);
     let mat = MaterializeInput { platform, header, sections: &sections, storage: source.storage(), pre_located: params.pre_located };
 
     let shstrtab_plan = single_section_plan(&sections, tables.shstrtab)?;
@@ -327,7 +342,7 @@ fn place_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &
     let Loaded { header, section_headers, regions, mems, places, image, alloc_size, .. } = loaded;
     let header: &Header = header;
     let places = places_mut(places)?;
-    let sections = SectionTable::new(section_headers.bytes(), header.class);
+    let sections = SectionTable::new(section_headers.sections(), header.class);
     if let Some(text) = regions.get_mut(mem::TEXT) {
         text.aux = aux_plan.bytes(header.arch, text.size).ok_or(Error::NoMem)?;
         if text.aux != 0 && text.is_empty() {
@@ -398,19 +413,39 @@ fn protect(loaded: &Loaded, platform: &'static dyn Platform, params: &LoadParams
 }
 
 /// Section header table: in place when the buffer outlives the load and is aligned for
-/// C's `elf_shdr_t` access, copied otherwise.
+/// C's `elf_shdr_t` access (and so for `Section`), copied otherwise.
 fn read_header_table(platform: &'static dyn Platform, source: &mut dyn Source, header: &Header, len: usize) -> Result<HeaderTable> {
     let align = header.class.pointer_size();
-    if source.storage() != Storage::Temporary {
-        if let Some(ptr) = source.peek(header.shoff, len) {
-            if (ptr as usize) % align == 0 {
-                return Ok(HeaderTable { ptr, len, block: None });
-            }
+    let in_place = match source.storage() {
+        Storage::Temporary => None,
+        _ => source.peek(header.shoff, len).filter(|&ptr| (ptr as usize) % align == 0),
+    };
+    let (ptr, block) = match in_place {
+        Some(ptr) => (ptr.cast_const(), None),
+        None => {
+            let mut block = HeapBlock::zeroed(platform, MemKind::Meta, len, align)?;
+            source.read_at(header.shoff, block.bytes_mut())?;
+            (block.as_ptr().cast_const(), Some(block))
         }
+    };
+    let count = header.shnum;
+    if is_native_section_layout(header.class) {
+        return Ok(HeaderTable { ptr, len, block, sections: ptr.cast(), count, #[cfg(feature = "arch-x86_64")] _decoded: None });
     }
-    let mut block = HeapBlock::zeroed(platform, MemKind::Meta, len, align)?;
-    source.read_at(header.shoff, block.bytes_mut())?;
-    Ok(HeaderTable { ptr: block.as_ptr(), len, block: Some(block) })
+    #[cfg(feature = "arch-x86_64")]
+    {
+        let mut decoded = HeapArray::<Section>::zeroed(platform, MemKind::Meta, count)?;
+        let size = header.class.section_header_size();
+        // SAFETY: as `HeaderTable::bytes`: the table just read or peeked.
+        let raw = unsafe { core::slice::from_raw_parts(ptr, len) };
+        for (slot, bytes) in decoded.as_mut_slice().iter_mut().zip(raw.chunks_exact(size)) {
+            *slot = crate::elf::decode_section(header.class, bytes).ok_or(Error::NoExec)?;
+        }
+        let sections = decoded.as_ptr().cast_const();
+        return Ok(HeaderTable { ptr, len, block, sections, count, _decoded: Some(decoded) });
+    }
+    #[allow(unreachable_code)]
+    Err(Error::NoExec)
 }
 
 /// A region plan for one section on its own (the name table, needed before layout).
