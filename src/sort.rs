@@ -1,24 +1,57 @@
 //! One small in-place sort for the loader's few sorting needs (export tables, the
 //! overlap check, an unsorted base table's index). core's `sort_unstable` costs about
 //! 3 KB of Thumb code per instantiation; this heapsort is O(n log n) like it, with no
-//! allocation and no recursion, in a few hundred bytes.
+//! allocation and no recursion, in a few hundred bytes, compiled once: each caller adds
+//! only its compare and swap.
 
 /// Sorts `v` so that `less` holds for no later element against an earlier one.
-pub fn sort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
-    let mut lt = |v: &[T], a: usize, b: usize| match (v.get(a), v.get(b)) {
-        (Some(x), Some(y)) => less(x, y),
-        _ => false,
-    };
-    // Restores the max-heap property below `root` within `v[..end]`.
-    let mut sift = |v: &mut [T], mut root: usize, end: usize| loop {
+pub fn sort_by<T>(v: &mut [T], less: impl FnMut(&T, &T) -> bool) {
+    heapsort(&mut Slice { v, less });
+}
+
+/// What the one heapsort needs of a sequence: generic callers only instantiate these
+/// two small methods, not the sort.
+trait Sortable {
+    fn len(&self) -> usize;
+    /// Element `a` sorts before element `b` (false for an index out of range).
+    fn less(&mut self, a: usize, b: usize) -> bool;
+    fn swap(&mut self, a: usize, b: usize);
+}
+
+struct Slice<'a, T, F> {
+    v: &'a mut [T],
+    less: F,
+}
+
+impl<T, F: FnMut(&T, &T) -> bool> Sortable for Slice<'_, T, F> {
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+    fn less(&mut self, a: usize, b: usize) -> bool {
+        match (self.v.get(a), self.v.get(b)) {
+            (Some(x), Some(y)) => (self.less)(x, y),
+            _ => false,
+        }
+    }
+    fn swap(&mut self, a: usize, b: usize) {
+        if a < self.v.len() && b < self.v.len() {
+            self.v.swap(a, b);
+        }
+    }
+}
+
+#[inline(never)]
+fn heapsort(v: &mut dyn Sortable) {
+    // Restores the max-heap property below `root` within the first `end` elements.
+    let sift = |v: &mut dyn Sortable, mut root: usize, end: usize| loop {
         let mut child = 2 * root + 1;
         if child >= end {
             break;
         }
-        if child + 1 < end && lt(v, child, child + 1) {
+        if child + 1 < end && v.less(child, child + 1) {
             child += 1;
         }
-        if !lt(v, root, child) {
+        if !v.less(root, child) {
             break;
         }
         v.swap(root, child);
