@@ -19,7 +19,9 @@ use crate::elf::{
     SHT_SYMTAB,
 };
 use crate::error::{Error, Result};
-use crate::platform::{HeapArray, HeapBlock, MemKind, Platform, Protection, Zeroable};
+// The trait is in scope for the target builds' static `PlatformRef`.
+#[cfg_attr(feature = "std", allow(unused_imports))]
+use crate::platform::{HeapArray, HeapBlock, MemKind, Platform, PlatformRef, Protection, Zeroable};
 use crate::source::{Source, Storage};
 
 /// Region indices, `enum llext_mem` order.
@@ -499,7 +501,7 @@ pub struct RegionMem {
 
 /// Everything `materialize` needs besides the plan.
 pub struct MaterializeInput<'a> {
-    pub platform: &'static dyn Platform,
+    pub platform: PlatformRef,
     pub header: &'a Header,
     pub sections: &'a SectionTable<'a>,
     pub storage: Storage,
@@ -546,7 +548,7 @@ pub fn materialize(
 /// regions an aligned block costs up to twice its size of contiguous heap while it is
 /// being carved out, so the most demanding regions go first, before the smaller ones
 /// split the free space.
-pub fn order_by_alignment(platform: &dyn Platform, regions: &[RegionPlan; mem::COUNT], indices: &mut [usize]) {
+pub fn order_by_alignment(platform: PlatformRef, regions: &[RegionPlan; mem::COUNT], indices: &mut [usize]) {
     let protection = platform.protection();
     let key = |index: usize| {
         regions
@@ -700,6 +702,6 @@ pub fn slice_at(bytes: &mut [u8], offset: usize, len: Addr) -> Result<&mut [u8]>
 }
 
 /// A zeroed section map for `shnum` sections.
-pub fn new_places(platform: &'static dyn Platform, shnum: usize) -> Result<HeapArray<SectionPlace>> {
+pub fn new_places(platform: PlatformRef, shnum: usize) -> Result<HeapArray<SectionPlace>> {
     HeapArray::zeroed(platform, MemKind::Meta, shnum)
 }

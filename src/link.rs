@@ -10,7 +10,9 @@ use crate::elf::{
 };
 use crate::error::{Error, Result};
 use crate::layout::{mem, Image, RegionMem, SectionPlace};
-use crate::platform::{HeapArray, MemKind, Platform};
+// The trait is in scope for the target builds' static `PlatformRef`.
+#[cfg_attr(feature = "std", allow(unused_imports))]
+use crate::platform::{HeapArray, MemKind, Platform, PlatformRef};
 use crate::source::Source;
 
 /// Finds what an extension's undefined symbols refer to.
@@ -26,7 +28,7 @@ const GOT_SYMBOL: &[u8] = b"_GLOBAL_OFFSET_TABLE_";
 
 /// Everything the link stage reads.
 pub struct LinkInput<'a> {
-    pub platform: &'static dyn Platform,
+    pub platform: PlatformRef,
     pub header: &'a Header,
     pub sections: &'a SectionTable<'a>,
     pub places: &'a [SectionPlace],

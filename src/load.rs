@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 use crate::ffi::types::llext_symbol;
 use crate::layout::{self, mem, Image, MaterializeInput, PlanInput, RegionMem, RegionPlan, SectionPlace};
 use crate::link::{self, LinkInput, Resolver};
-use crate::platform::{Access, HeapArray, HeapBlock, MemKind, Platform};
+// The trait is in scope for the target builds' static `PlatformRef`.
+#[cfg_attr(feature = "std", allow(unused_imports))]
+use crate::platform::{Access, HeapArray, HeapBlock, MemKind, Platform, PlatformRef};
 use crate::source::{Source, Storage};
 use crate::symbols::sort_exports;
 
@@ -180,7 +182,7 @@ impl Loaded {
 /// frame, with their state in `out`: the load's stack peak is this frame plus the
 /// deepest stage, not the sum of all of them.
 pub fn load(
-    platform: &'static dyn Platform,
+    platform: PlatformRef,
     arch: Arch,
     source: &mut dyn Source,
     params: &LoadParams,
@@ -207,7 +209,7 @@ pub fn load(
 
 /// Parse: the ELF header and the validated section header table, into a fresh `out`.
 #[inline(never)]
-fn parse<'a>(platform: &'static dyn Platform, arch: Arch, source: &mut dyn Source, out: &'a mut MaybeUninit<Loaded>) -> Result<&'a mut Loaded> {
+fn parse<'a>(platform: PlatformRef, arch: Arch, source: &mut dyn Source, out: &'a mut MaybeUninit<Loaded>) -> Result<&'a mut Loaded> {
     let (header, header_raw) = Header::read(source, arch)?;
     let table_len = header.shnum * header.class.section_header_size();
     let section_headers = read_header_table(platform, source, &header, table_len)?;
@@ -250,7 +252,7 @@ fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_ra
 /// Layout, link and exports, in place, stage by stage.
 fn fill(
     loaded: &mut Loaded,
-    platform: &'static dyn Platform,
+    platform: PlatformRef,
     source: &mut dyn Source,
     params: &LoadParams,
     resolver: &mut dyn Resolver,
@@ -283,7 +285,7 @@ fn places_mut(places: &mut Option<HeapArray<SectionPlace>>) -> Result<&mut [Sect
 /// Layout: the section names (C callbacks may look sections up by name), then the
 /// region plan, then the symbol and string tables.
 #[inline(never)]
-fn map_sections(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, params: &LoadParams, hooks: &mut dyn LoadHooks, tables: layout::Tables) -> Result<()> {
+fn map_sections(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Source, params: &LoadParams, hooks: &mut dyn LoadHooks, tables: layout::Tables) -> Result<()> {
     let Loaded { header, section_headers, regions, mems, places, file_order, .. } = loaded;
     let header: &Header = header;
     let places = places_mut(places)?;
@@ -318,7 +320,7 @@ fn map_sections(loaded: &mut Loaded, platform: &'static dyn Platform, source: &m
 }
 
 /// The link stage's view of an extension whose tables `map_sections` loaded.
-fn link_input<'a>(loaded: &'a Loaded, platform: &'static dyn Platform, sections: &'a SectionTable<'a>, tables: layout::Tables) -> Result<LinkInput<'a>> {
+fn link_input<'a>(loaded: &'a Loaded, platform: PlatformRef, sections: &'a SectionTable<'a>, tables: layout::Tables) -> Result<LinkInput<'a>> {
     let Loaded { header, regions, mems, places, image, .. } = loaded;
     let places = places.as_ref().map(|p| p.as_slice()).ok_or(Error::NoMem)?;
     let symbols = region_bytes(mems, mem::SYMTAB)?;
@@ -334,7 +336,7 @@ fn link_input<'a>(loaded: &'a Loaded, platform: &'static dyn Platform, sections:
 /// Layout, continued: room for GOT entries and veneers after the text, then memory for
 /// every remaining region.
 #[inline(never)]
-fn place_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, params: &LoadParams, tables: layout::Tables) -> Result<link::AuxPlan> {
+fn place_regions(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Source, params: &LoadParams, tables: layout::Tables) -> Result<link::AuxPlan> {
     let aux_plan = {
         let sections = loaded.sections();
         link::plan_aux(&link_input(loaded, platform, &sections, tables)?, source)?
@@ -366,13 +368,13 @@ fn place_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &
 
 /// Link: every relocation, against the extension, the base image and other extensions.
 #[inline(never)]
-fn link_regions(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, resolver: &mut dyn Resolver, aux_plan: &link::AuxPlan, tables: layout::Tables) -> Result<()> {
+fn link_regions(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Source, resolver: &mut dyn Resolver, aux_plan: &link::AuxPlan, tables: layout::Tables) -> Result<()> {
     let sections = loaded.sections();
     link::relocate_all(&link_input(loaded, platform, &sections, tables)?, source, resolver, aux_plan)
 }
 
 /// Makes the written regions visible to instruction fetches and other bus masters.
-fn sync_caches(loaded: &Loaded, platform: &'static dyn Platform) {
+fn sync_caches(loaded: &Loaded, platform: PlatformRef) {
     for (index, m) in loaded.mems.iter().enumerate() {
         if !m.write.is_null() && m.size != 0 {
             let extra = if index == mem::TEXT { loaded.regions.get(index).map_or(0, |r| r.aux) } else { 0 };
@@ -383,7 +385,7 @@ fn sync_caches(loaded: &Loaded, platform: &'static dyn Platform) {
 
 /// The extension's export table.
 #[inline(never)]
-fn build_exports(loaded: &mut Loaded, platform: &'static dyn Platform, source: &mut dyn Source, params: &LoadParams, tables: layout::Tables) -> Result<()> {
+fn build_exports(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Source, params: &LoadParams, tables: layout::Tables) -> Result<()> {
     let exports = if params.export_all_globals {
         let sections = loaded.sections();
         export_globals(&link_input(loaded, platform, &sections, tables)?, source, &loaded.mems, &loaded.regions)?
@@ -401,7 +403,7 @@ fn build_exports(loaded: &mut Loaded, platform: &'static dyn Platform, source: &
 
 /// Memory protection of what we allocated (MMU targets; in-place regions are left
 /// alone: their pages belong to the application's buffer).
-fn protect(loaded: &Loaded, platform: &'static dyn Platform, params: &LoadParams) {
+fn protect(loaded: &Loaded, platform: PlatformRef, params: &LoadParams) {
     if params.pre_located {
         return;
     }
@@ -414,7 +416,7 @@ fn protect(loaded: &Loaded, platform: &'static dyn Platform, params: &LoadParams
 
 /// Section header table: in place when the buffer outlives the load and is aligned for
 /// C's `elf_shdr_t` access (and so for `Section`), copied otherwise.
-fn read_header_table(platform: &'static dyn Platform, source: &mut dyn Source, header: &Header, len: usize) -> Result<HeaderTable> {
+fn read_header_table(platform: PlatformRef, source: &mut dyn Source, header: &Header, len: usize) -> Result<HeaderTable> {
     let align = header.class.pointer_size();
     let in_place = match source.storage() {
         Storage::Temporary => None,
@@ -491,7 +493,7 @@ fn name_in_regions(mems: &[RegionMem; mem::COUNT], run: Addr) -> Option<*const c
 
 /// The export table from `.exported_sym`: pairs of (name, address) pointers of the
 /// extension's class, already relocated.
-fn export_table(platform: &'static dyn Platform, header: &Header, mems: &[RegionMem; mem::COUNT], regions: &[RegionPlan; mem::COUNT]) -> Result<Option<HeapArray<llext_symbol>>> {
+fn export_table(platform: PlatformRef, header: &Header, mems: &[RegionMem; mem::COUNT], regions: &[RegionPlan; mem::COUNT]) -> Result<Option<HeapArray<llext_symbol>>> {
     let Some(m) = mems.get(mem::EXPORT).filter(|m| !m.write.is_null()) else { return Ok(None) };
     let bytes = skip_prepad(region_bytes(mems, mem::EXPORT)?, regions, mem::EXPORT);
     let ptr = header.class.pointer_size();

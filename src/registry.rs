@@ -17,7 +17,9 @@ use crate::ffi::types::{llext, llext_symtable, sys_snode_t, LLEXT_MAX_DEPENDENCI
 use crate::layout::mem;
 use crate::link::Resolver;
 use crate::load::{self, LoadHooks, LoadParams, Loaded};
-use crate::platform::{HeapBlock, MemKind, Platform};
+// The trait is in scope for the target builds' static `PlatformRef`.
+#[cfg_attr(feature = "std", allow(unused_imports))]
+use crate::platform::{HeapBlock, MemKind, Platform, PlatformRef};
 use crate::source::Source;
 use crate::symbols::{find_export, BaseTable, Key, LinkBy};
 
@@ -27,20 +29,20 @@ use crate::symbols::{find_export, BaseTable, Key, LinkBy};
 pub struct ExtBox {
     pub public: llext,
     pub loaded: Loaded,
-    platform: &'static dyn Platform,
+    platform: PlatformRef,
 }
 
 /// Lock guard over the platform's registry lock.
-struct Locked<'a>(&'a dyn Platform);
+struct Locked(PlatformRef);
 
-impl<'a> Locked<'a> {
-    fn take(platform: &'a dyn Platform) -> Self {
+impl Locked {
+    fn take(platform: PlatformRef) -> Self {
         platform.lock();
         Locked(platform)
     }
 }
 
-impl Drop for Locked<'_> {
+impl Drop for Locked {
     fn drop(&mut self) {
         self.0.unlock();
     }
@@ -48,7 +50,7 @@ impl Drop for Locked<'_> {
 
 /// Loaded extensions and the base image's exports.
 pub struct Registry {
-    platform: &'static dyn Platform,
+    platform: PlatformRef,
     arch: Arch,
     state: UnsafeCell<State>,
 }
@@ -78,11 +80,11 @@ fn name_of(ext: &llext) -> &[u8] {
 
 impl Registry {
     /// A registry loading for `arch`, linking against `base` exports.
-    pub const fn new(platform: &'static dyn Platform, arch: Arch) -> Registry {
+    pub const fn new(platform: PlatformRef, arch: Arch) -> Registry {
         Registry { platform, arch, state: UnsafeCell::new(State { head: ptr::null_mut(), base: BaseTable::empty() }) }
     }
 
-    pub fn platform(&self) -> &'static dyn Platform {
+    pub fn platform(&self) -> PlatformRef {
         self.platform
     }
 

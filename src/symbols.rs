@@ -6,7 +6,7 @@ use core::ffi::{c_char, CStr};
 
 use crate::error::{Error, Result};
 use crate::ffi::types::{llext_const_symbol, llext_symbol};
-use crate::platform::{HeapArray, MemKind, Platform};
+use crate::platform::{HeapArray, MemKind, PlatformRef};
 
 /// How base-image symbols are matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +50,7 @@ impl BaseTable {
     /// # Safety
     /// With `LinkBy::Name`, every entry's name must be NULL or a NUL-terminated string
     /// that lives as long as the table.
-    pub unsafe fn new(entries: &'static [llext_const_symbol], by: LinkBy, platform: &'static dyn Platform) -> Result<BaseTable> {
+    pub unsafe fn new(entries: &'static [llext_const_symbol], by: LinkBy, platform: PlatformRef) -> Result<BaseTable> {
         let mut table = BaseTable { entries, by, order: None };
         let sorted = entries.windows(2).all(|w| match w {
             [a, b] => table.compare(a, b) != Ordering::Greater,

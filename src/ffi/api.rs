@@ -17,7 +17,9 @@ use crate::elf::Addr;
 use crate::error::Error;
 use crate::layout::{mem, SectionPlace};
 use crate::load::{EarlyView, LoadHooks, LoadParams};
-use crate::platform::{HeapArray, MemKind};
+// The trait is in scope for the target builds' static `PlatformRef`.
+#[cfg_attr(feature = "std", allow(unused_imports))]
+use crate::platform::{HeapArray, MemKind, Platform};
 use crate::registry::ExtBox;
 use crate::symbols::{c_str, find_export, Key, LinkBy};
 

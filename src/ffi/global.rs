@@ -31,7 +31,10 @@ compile_error!("the C API loads for the machine it runs on: enable its relocator
 /// How the base image's exports are matched in this build.
 pub const LINK_BY: LinkBy = if cfg!(feature = "slid") { LinkBy::Slid } else { LinkBy::Name };
 
+#[cfg(feature = "std")]
 static REGISTRY: Registry = Registry::new(&PLATFORM, NATIVE);
+#[cfg(not(feature = "std"))]
+static REGISTRY: Registry = Registry::new(crate::platform::TargetPlatform, NATIVE);
 static BASE_READY: AtomicBool = AtomicBool::new(false);
 
 /// The global registry, with the base export table attached on first use.

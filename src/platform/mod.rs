@@ -124,9 +124,79 @@ pub unsafe trait Platform: Sync {
     }
 }
 
+/// The platform a load runs on. On the host any platform (tests place extensions at
+/// chosen run addresses); on a target the build's one platform, by static dispatch: no
+/// vtable call per allocation and no platform pointer in every heap block.
+#[cfg(feature = "std")]
+pub type PlatformRef = &'static dyn Platform;
+#[cfg(not(feature = "std"))]
+pub type PlatformRef = TargetPlatform;
+
+/// The target build's platform (Zephyr, else bare metal), as a value-less handle.
+#[cfg(not(feature = "std"))]
+#[derive(Clone, Copy)]
+pub struct TargetPlatform;
+
+#[cfg(all(not(feature = "std"), feature = "zephyr"))]
+use zephyr::PLATFORM as TARGET;
+#[cfg(all(not(feature = "std"), feature = "bare", not(feature = "zephyr")))]
+use bare::PLATFORM as TARGET;
+#[cfg(not(any(feature = "std", feature = "bare", feature = "zephyr")))]
+compile_error!("llext-rs needs a platform: enable std (host), bare or zephyr");
+
+// SAFETY: forwards every call to the build's one platform, which upholds the contract.
+#[cfg(not(feature = "std"))]
+unsafe impl Platform for TargetPlatform {
+    #[inline]
+    fn alloc(&self, kind: MemKind, size: usize, align: usize) -> Option<NonNull<u8>> {
+        TARGET.alloc(kind, size, align)
+    }
+    #[inline]
+    unsafe fn free(&self, kind: MemKind, ptr: NonNull<u8>, size: usize, align: usize) {
+        // SAFETY: forwarded contract.
+        unsafe { TARGET.free(kind, ptr, size, align) }
+    }
+    #[inline]
+    fn run_address(&self, ptr: *const u8) -> Option<Addr> {
+        TARGET.run_address(ptr)
+    }
+    #[inline]
+    fn protection(&self) -> Protection {
+        TARGET.protection()
+    }
+    #[inline]
+    fn sync_caches(&self, ptr: *const u8, len: usize, exec: bool) {
+        TARGET.sync_caches(ptr, len, exec)
+    }
+    #[inline]
+    fn set_access(&self, ptr: *const u8, len: usize, access: Access) {
+        TARGET.set_access(ptr, len, access)
+    }
+    #[inline]
+    fn flush_logs(&self) {
+        TARGET.flush_logs()
+    }
+    #[inline]
+    fn lock(&self) {
+        TARGET.lock()
+    }
+    #[inline]
+    fn unlock(&self) {
+        TARGET.unlock()
+    }
+    #[inline]
+    fn heap_init(&self, mem: NonNull<u8>, bytes: usize) -> Result<()> {
+        TARGET.heap_init(mem, bytes)
+    }
+    #[inline]
+    fn heap_uninit(&self) -> Result<()> {
+        TARGET.heap_uninit()
+    }
+}
+
 /// An allocation from a platform heap, freed when dropped: error paths cannot leak.
 pub struct HeapBlock {
-    platform: &'static dyn Platform,
+    platform: PlatformRef,
     kind: MemKind,
     ptr: NonNull<u8>,
     size: usize,
@@ -135,7 +205,7 @@ pub struct HeapBlock {
 
 impl HeapBlock {
     /// Allocates `size` zeroed bytes aligned to `align`.
-    pub fn zeroed(platform: &'static dyn Platform, kind: MemKind, size: usize, align: usize) -> Result<HeapBlock> {
+    pub fn zeroed(platform: PlatformRef, kind: MemKind, size: usize, align: usize) -> Result<HeapBlock> {
         let block = HeapBlock::unwritten(platform, kind, size, align)?;
         // SAFETY: memory write into the `size` bytes the platform just handed out.
         unsafe { block.ptr.as_ptr().write_bytes(0, block.size) };
@@ -145,7 +215,7 @@ impl HeapBlock {
     /// A block whose contents are not written yet: the caller fills it through raw
     /// pointers, field by field, before anything reads it (and never through `bytes`
     /// before that). For blocks built in place, where zeroing first is wasted work.
-    pub fn unwritten(platform: &'static dyn Platform, kind: MemKind, size: usize, align: usize) -> Result<HeapBlock> {
+    pub fn unwritten(platform: PlatformRef, kind: MemKind, size: usize, align: usize) -> Result<HeapBlock> {
         if size == 0 || !align.is_power_of_two() {
             return Err(Error::Inval);
         }
@@ -203,7 +273,7 @@ pub struct HeapArray<T: Zeroable> {
 
 impl<T: Zeroable> HeapArray<T> {
     /// `len` zeroed elements; `len` must be non-zero.
-    pub fn zeroed(platform: &'static dyn Platform, kind: MemKind, len: usize) -> Result<Self> {
+    pub fn zeroed(platform: PlatformRef, kind: MemKind, len: usize) -> Result<Self> {
         let size = len.checked_mul(core::mem::size_of::<T>()).ok_or(Error::NoMem)?;
         let block = HeapBlock::zeroed(platform, kind, size, core::mem::align_of::<T>())?;
         Ok(HeapArray { block, len, _marker: core::marker::PhantomData })
