@@ -19,10 +19,7 @@
 //! - More types: THM_JUMP19/11/8, THM_PC8, ABS16, ABS8, GOTOFF32, BASE_PREL, GOT_BREL,
 //!   GOT_PREL.
 
-use super::{
-    read_bytes, read_u16, read_u32, write_bytes, write_u16, write_u32, Aux, AuxNeed, Image, Place,
-    Reloc, SymbolKind, Target, VeneerKind,
-};
+use super::{write_u32, Aux, AuxNeed, Image, Place, Reloc, SymbolKind, Target, VeneerKind};
 use crate::elf::{Addr, SAddr};
 use crate::error::{Error, Result};
 
@@ -63,18 +60,19 @@ const R_ARM_THM_JUMP8: u32 = 103;
 const ARM_BIAS: u32 = -8i32 as u32;
 const THUMB_BIAS: u32 = -4i32 as u32;
 
-/// Data fields: width, and which results fit (AAELF "X" overflow check for ABS16/ABS8:
-/// signed or unsigned).
-#[derive(Clone, Copy)]
-enum Field {
-    /// 32-bit word, modulo 2^32.
-    Word,
-    /// 16 bits, -2^15 ..= 2^16 - 1.
-    Half,
-    /// 8 bits, -2^7 ..= 2^8 - 1.
-    Byte,
+/// Bytes of the field relocation type `r_type` patches: a byte, a halfword, or a word
+/// (a 32-bit Thumb instruction is two halfwords, first at the lower address).
+fn field_width(r_type: u32) -> usize {
+    match r_type {
+        R_ARM_NONE => 0,
+        R_ARM_ABS8 => 1,
+        R_ARM_ABS16 | R_ARM_THM_JUMP11 | R_ARM_THM_JUMP8 | R_ARM_THM_PC8 => 2,
+        _ => 4,
+    }
 }
 
+/// Applies one relocation: the field is bounds-checked and read once, the new value
+/// computed by type, and written back once.
 pub fn relocate(
     reloc: &Reloc,
     place: Place<'_>,
@@ -83,146 +81,129 @@ pub fn relocate(
     aux: &mut dyn Aux,
 ) -> Result<()> {
     let r_type = reloc.r_type;
-    let (bytes, at) = (place.bytes, place.offset);
     // A wider S or P is a loader bug or a hostile file, not something to truncate.
     #[allow(irrefutable_let_patterns)] // `Addr` is `u32` in 32-bit-only builds
     let (Ok(s), Ok(p)) = (u32::try_from(target.value), u32::try_from(place.address)) else {
         crate::error!(c"relocation type %lu beyond the 32-bit address space", r_type);
         return Err(Error::NoExec);
     };
+    let width = field_width(r_type);
+    if width == 0 {
+        return Ok(()); // R_ARM_NONE: no field, wherever its offset points
+    }
+    let end = place.offset.checked_add(width).ok_or(Error::NoExec)?;
+    let field = place.bytes.get_mut(place.offset..end).ok_or(Error::NoExec)?;
+    // By width, not a variable-length copy: that would be two memcpy calls per entry.
+    let old = match field {
+        [b0, b1, b2, b3] => u32::from_le_bytes([*b0, *b1, *b2, *b3]),
+        [b0, b1] => u32::from(u16::from_le_bytes([*b0, *b1])),
+        [b0] => u32::from(*b0),
+        _ => return Err(Error::NoExec),
+    };
+    let new = patch(reloc, old, s, p, target, image, aux)?.to_le_bytes();
+    match (field, new) {
+        ([b0, b1, b2, b3], [n0, n1, n2, n3]) => (*b0, *b1, *b2, *b3) = (n0, n1, n2, n3),
+        ([b0, b1], [n0, n1, ..]) => (*b0, *b1) = (n0, n1),
+        ([b0], [n0, ..]) => *b0 = n0,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The new field value of relocation `reloc` over field value `old` (little-endian,
+/// zero-extended; a Thumb-2 instruction's first halfword in the low 16 bits).
+fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image, aux: &mut dyn Aux) -> Result<u32> {
+    let r_type = reloc.r_type;
+    // RELA addend, or the REL addend the place holds (`rel`, decoded by the caller).
+    let a = |rel: u32| reloc.addend.map_or(rel, |a| a as u32);
     // Bias and GOT wrap modulo 2^32 (a negative bias arrives as a wrapped Addr).
     let (bias, got) = (image.load_bias as u32, image.got_base as u32);
-
-    // Data relocations: value = base + A - sub.
-    let data = match r_type {
-        R_ARM_ABS32 | R_ARM_TARGET1 => Some((Field::Word, s, 0)),
-        R_ARM_REL32 => Some((Field::Word, s, p)),
-        R_ARM_GOTOFF32 => Some((Field::Word, s, got)),
-        R_ARM_BASE_PREL => Some((Field::Word, got, p)),
-        R_ARM_RELATIVE => Some((Field::Word, bias, 0)),
-        R_ARM_ABS16 => Some((Field::Half, s, 0)),
-        R_ARM_ABS8 => Some((Field::Byte, s, 0)),
-        _ => None,
-    };
-    if let Some((field, base, sub)) = data {
-        let a = addend(reloc, || implicit(bytes, at, field))?;
-        let v = base.wrapping_add(a).wrapping_sub(sub);
-        return store(bytes, at, field, v, r_type, target);
-    }
-
+    let (upper, lower) = (old & 0xFFFF, old >> 16);
+    let thumb32 = |upper: u32, lower: u32| upper | lower << 16;
     match r_type {
-        R_ARM_NONE => Ok(()),
-        // Dynamic-style slot: S (+ A for RELA); a REL slot's old content is not an addend.
-        R_ARM_GLOB_DAT | R_ARM_JUMP_SLOT => {
-            write_u32(bytes, at, s.wrapping_add(reloc.addend.unwrap_or(0) as u32))
+        R_ARM_ABS32 | R_ARM_TARGET1 => Ok(s.wrapping_add(a(old))),
+        R_ARM_REL32 => Ok(s.wrapping_add(a(old)).wrapping_sub(p)),
+        R_ARM_GOTOFF32 => Ok(s.wrapping_add(a(old)).wrapping_sub(got)),
+        R_ARM_BASE_PREL => Ok(got.wrapping_add(a(old)).wrapping_sub(p)),
+        R_ARM_RELATIVE => Ok(bias.wrapping_add(a(old))),
+        // AAELF "X" overflow check: the result fits signed or unsigned.
+        R_ARM_ABS16 | R_ARM_ABS8 => {
+            let bits = if r_type == R_ARM_ABS16 { 16 } else { 8 };
+            let v = s.wrapping_add(a(sext(old, bits)));
+            let x = v as i32;
+            if x < -(1 << (bits - 1)) || x >= 1 << bits {
+                return Err(out_of_range(r_type, target));
+            }
+            Ok(v)
         }
+        // Dynamic-style slot: S (+ A for RELA); a REL slot's old content is not an addend.
+        R_ARM_GLOB_DAT | R_ARM_JUMP_SLOT => Ok(s.wrapping_add(reloc.addend.unwrap_or(0) as u32)),
         R_ARM_GOT_BREL | R_ARM_GOT_PREL => {
-            let a = addend(reloc, || read_u32(bytes, at))?;
             let g = addr32(aux.got_entry(target.key, target.value)?)?;
             let sub = if r_type == R_ARM_GOT_BREL { got } else { p };
-            write_u32(bytes, at, g.wrapping_add(a).wrapping_sub(sub))
+            Ok(g.wrapping_add(a(old)).wrapping_sub(sub))
         }
         R_ARM_PREL31 => {
-            let w = read_u32(bytes, at)?;
-            let a = addend(reloc, || Ok(sext(w & 0x7FFF_FFFF, 31)))?;
-            let off = pcrel(s, a, p);
+            let off = pcrel(s, a(sext(old & 0x7FFF_FFFF, 31)), p);
             if !fits(off, 31) {
                 return Err(out_of_range(r_type, target));
             }
-            write_u32(bytes, at, (w & 0x8000_0000) | (off as u32 & 0x7FFF_FFFF))
+            Ok((old & 0x8000_0000) | (off as u32 & 0x7FFF_FFFF))
         }
         // Zephyr's rewrite of BX Rm into MOV PC, Rm (same condition and Rm), which
         // interworks in ARM state on ARMv7+ and also runs on ARMv4.
-        R_ARM_V4BX => {
-            let insn = read_u32(bytes, at)?;
-            write_u32(bytes, at, (insn & 0xF000_000F) | 0x01A0_F000)
-        }
-        R_ARM_PC24 | R_ARM_CALL | R_ARM_JUMP24 => arm_branch(reloc, bytes, at, s, p, target, aux),
-        R_ARM_THM_CALL | R_ARM_THM_JUMP24 => thumb_branch(reloc, bytes, at, s, p, target, aux),
+        R_ARM_V4BX => Ok((old & 0xF000_000F) | 0x01A0_F000),
+        R_ARM_PC24 | R_ARM_CALL | R_ARM_JUMP24 => arm_branch(reloc, old, s, p, target, aux),
+        R_ARM_THM_CALL | R_ARM_THM_JUMP24 => thumb_branch(reloc, upper, lower, s, p, target, aux),
         R_ARM_THM_JUMP19 => {
-            let (upper, lower) = (read_u16(bytes, at)?, read_u16(bytes, at2(at)?)?);
-            let a = addend(reloc, || {
-                let (u, l) = (u32::from(upper), u32::from(lower));
-                let imm = (u >> 10 & 1) << 20
-                    | (l >> 11 & 1) << 19
-                    | (l >> 13 & 1) << 18
-                    | (u & 0x3F) << 12
-                    | (l & 0x7FF) << 1;
-                Ok(sext(imm, 21))
-            })?;
-            let off = pcrel(s, a, p) & !1;
+            let imm = (upper >> 10 & 1) << 20
+                | (lower >> 11 & 1) << 19
+                | (lower >> 13 & 1) << 18
+                | (upper & 0x3F) << 12
+                | (lower & 0x7FF) << 1;
+            let off = pcrel(s, a(sext(imm, 21)), p) & !1;
             if !fits(off, 21) {
                 return Err(out_of_range(r_type, target));
             }
             let v = off as u32;
-            let upper = (upper & 0xFBC0) | ((v >> 20 & 1) << 10 | (v >> 12 & 0x3F)) as u16;
-            let lower = (lower & 0xD000)
-                | ((v >> 18 & 1) << 13 | (v >> 19 & 1) << 11 | (v >> 1 & 0x7FF)) as u16;
-            write_u16(bytes, at, upper)?;
-            write_u16(bytes, at2(at)?, lower)
+            let upper = (upper & 0xFBC0) | (v >> 20 & 1) << 10 | (v >> 12 & 0x3F);
+            let lower = (lower & 0xD000) | (v >> 18 & 1) << 13 | (v >> 19 & 1) << 11 | (v >> 1 & 0x7FF);
+            Ok(thumb32(upper, lower))
         }
         R_ARM_THM_JUMP11 | R_ARM_THM_JUMP8 => {
             // B.N (imm11) and B<cond>.N (imm8), halfword offsets.
             let bits = if r_type == R_ARM_THM_JUMP11 { 11 } else { 8 };
             let mask = (1u32 << bits) - 1;
-            let hw = read_u16(bytes, at)?;
-            let a = addend(reloc, || Ok(sext((u32::from(hw) & mask) << 1, bits + 1)))?;
-            let off = pcrel(s, a, p) & !1;
+            let off = pcrel(s, a(sext((old & mask) << 1, bits + 1)), p) & !1;
             if !fits(off, bits + 1) {
                 return Err(out_of_range(r_type, target));
             }
-            write_u16(
-                bytes,
-                at,
-                (u32::from(hw) & !mask | (off as u32 >> 1) & mask) as u16,
-            )
+            Ok(old & !mask | (off as u32 >> 1) & mask)
         }
         R_ARM_THM_PC8 => {
             // LDR (literal) / ADR T1: unsigned word offset from Align(P, 4). The REL addend
             // decoding is GNU ld's (imm8 * 4 plus the -4 PC bias, folded into 10 bits).
-            let hw = read_u16(bytes, at)?;
-            let a = addend(reloc, || {
-                Ok((((u32::from(hw) & 0xFF) << 2).wrapping_add(4) & 0x3FF).wrapping_sub(4))
-            })?;
-            let off = pcrel(s, a, p & !3);
+            let rel = (((old & 0xFF) << 2).wrapping_add(4) & 0x3FF).wrapping_sub(4);
+            let off = pcrel(s, a(rel), p & !3);
             // GNU ld does not check (it masks); we refuse what would silently wrap.
             if !(0..=0x3FF).contains(&off) {
                 return Err(out_of_range(r_type, target));
             }
-            write_u16(bytes, at, (hw & 0xFF00) | (off as u16 >> 2))
+            Ok((old & 0xFF00) | (off as u32 >> 2))
         }
         R_ARM_MOVW_ABS_NC | R_ARM_MOVT_ABS | R_ARM_MOVW_PREL_NC | R_ARM_MOVT_PREL => {
             // A1 encoding: imm4 in [19:16], imm12 in [11:0].
-            let insn = read_u32(bytes, at)?;
-            let a = addend(reloc, || {
-                Ok(sext((insn >> 4 & 0xF000) | (insn & 0xFFF), 16))
-            })?;
-            let v = mov_imm(r_type, s, a, p);
-            write_u32(
-                bytes,
-                at,
-                (insn & 0xFFF0_F000) | (v & 0xF000) << 4 | (v & 0xFFF),
-            )
+            let v = mov_imm(r_type, s, a(sext((old >> 4 & 0xF000) | (old & 0xFFF), 16)), p);
+            Ok((old & 0xFFF0_F000) | (v & 0xF000) << 4 | (v & 0xFFF))
         }
-        R_ARM_THM_MOVW_ABS_NC
-        | R_ARM_THM_MOVT_ABS
-        | R_ARM_THM_MOVW_PREL_NC
-        | R_ARM_THM_MOVT_PREL => {
+        R_ARM_THM_MOVW_ABS_NC | R_ARM_THM_MOVT_ABS | R_ARM_THM_MOVW_PREL_NC | R_ARM_THM_MOVT_PREL => {
             // T3 encoding: imm4 = upper[3:0], i = upper[10], imm3 = lower[14:12],
             // imm8 = lower[7:0].
-            let (upper, lower) = (read_u16(bytes, at)?, read_u16(bytes, at2(at)?)?);
-            let a = addend(reloc, || {
-                let (u, l) = (u32::from(upper), u32::from(lower));
-                Ok(sext(
-                    (u & 0xF) << 12 | (u >> 10 & 1) << 11 | (l >> 12 & 7) << 8 | (l & 0xFF),
-                    16,
-                ))
-            })?;
-            let v = mov_imm(r_type, s, a, p);
-            let upper = (upper & 0xFBF0) | ((v >> 12 & 0xF) | (v >> 11 & 1) << 10) as u16;
-            let lower = (lower & 0x8F00) | ((v >> 8 & 7) << 12 | (v & 0xFF)) as u16;
-            write_u16(bytes, at, upper)?;
-            write_u16(bytes, at2(at)?, lower)
+            let imm = (upper & 0xF) << 12 | (upper >> 10 & 1) << 11 | (lower >> 12 & 7) << 8 | (lower & 0xFF);
+            let v = mov_imm(r_type, s, a(sext(imm, 16)), p);
+            let upper = (upper & 0xFBF0) | (v >> 12 & 0xF) | (v >> 11 & 1) << 10;
+            let lower = (lower & 0x8F00) | (v >> 8 & 7) << 12 | (v & 0xFF);
+            Ok(thumb32(upper, lower))
         }
         _ => {
             crate::error!(c"unknown relocation type %lu (ARM)", r_type);
@@ -231,31 +212,16 @@ pub fn relocate(
     }
 }
 
-/// ARM-state B/BL/BLX (imm24 words; BLX adds H for the half-word).
-fn arm_branch(
-    reloc: &Reloc,
-    bytes: &mut [u8],
-    at: usize,
-    s: u32,
-    p: u32,
-    target: &Target,
-    aux: &mut dyn Aux,
-) -> Result<()> {
-    let insn = read_u32(bytes, at)?;
+/// ARM-state B/BL/BLX (imm24 words; BLX adds H for the half-word): the new instruction.
+fn arm_branch(reloc: &Reloc, insn: u32, s: u32, p: u32, target: &Target, aux: &mut dyn Aux) -> Result<u32> {
     let is_blx = insn >> 28 == 0xF;
-    let a = addend(reloc, || {
-        let imm = sext((insn & 0x00FF_FFFF) << 2, 26);
-        Ok(if is_blx { imm | (insn >> 23 & 2) } else { imm })
-    })?;
+    let rel = sext((insn & 0x00FF_FFFF) << 2, 26);
+    let a = reloc.addend.map_or(if is_blx { rel | (insn >> 23 & 2) } else { rel }, |a| a as u32);
     if target.kind == SymbolKind::UndefinedWeak {
         // As GNU ld: fall through. MOV r0, r0 under the same condition is a NOP on every
         // ARM architecture (the NOP hint needs v6K).
-        let cond = if is_blx {
-            0xE000_0000
-        } else {
-            insn & 0xF000_0000
-        };
-        return write_u32(bytes, at, cond | 0x01A0_0000);
+        let cond = if is_blx { 0xE000_0000 } else { insn & 0xF000_0000 };
+        return Ok(cond | 0x01A0_0000);
     }
     // Only an unconditional BL can become BLX; B and BL<cond> reach Thumb via a veneer.
     let thumb = s & 1 != 0;
@@ -275,54 +241,33 @@ fn arm_branch(
         }
     }
     let imm = (off as u32 >> 2) & 0x00FF_FFFF;
-    let insn = if blx {
+    Ok(if blx {
         0xFA00_0000 | (off as u32 & 2) << 23 | imm
     } else if is_blx {
         0xEB00_0000 | imm
     } else {
         (insn & 0xFF00_0000) | imm
-    };
-    write_u32(bytes, at, insn)
+    })
 }
 
-/// Thumb-2 BL/BLX/B.W (T4 encoding, J1/J2 folded with S).
-fn thumb_branch(
-    reloc: &Reloc,
-    bytes: &mut [u8],
-    at: usize,
-    s: u32,
-    p: u32,
-    target: &Target,
-    aux: &mut dyn Aux,
-) -> Result<()> {
+/// Thumb-2 BL/BLX/B.W (T4 encoding, J1/J2 folded with S): the new halfword pair.
+fn thumb_branch(reloc: &Reloc, upper: u32, lower: u32, s: u32, p: u32, target: &Target, aux: &mut dyn Aux) -> Result<u32> {
     let r_type = reloc.r_type;
-    let (upper, lower) = (read_u16(bytes, at)?, read_u16(bytes, at2(at)?)?);
-    let a = addend(reloc, || {
-        let (u, l) = (u32::from(upper), u32::from(lower));
-        let sign = u >> 10 & 1;
-        let i1 = !(l >> 13 ^ sign) & 1;
-        let i2 = !(l >> 11 ^ sign) & 1;
-        Ok(sext(
-            sign << 24 | i1 << 23 | i2 << 22 | (u & 0x3FF) << 12 | (l & 0x7FF) << 1,
-            25,
-        ))
-    })?;
+    let sign = upper >> 10 & 1;
+    let i1 = !(lower >> 13 ^ sign) & 1;
+    let i2 = !(lower >> 11 ^ sign) & 1;
+    let rel = sext(sign << 24 | i1 << 23 | i2 << 22 | (upper & 0x3FF) << 12 | (lower & 0x7FF) << 1, 25);
+    let a = reloc.addend.map_or(rel, |a| a as u32);
     if target.kind == SymbolKind::UndefinedWeak {
         // As GNU ld: fall through. B.N to the next instruction exists on every Thumb
         // architecture (NOP.W does not on v6-M); the second halfword is skipped.
-        return write_u16(bytes, at, 0xE000);
+        return Ok(0xE000 | lower << 16);
     }
     let is_blx = r_type == R_ARM_THM_CALL && lower & 0x1000 == 0;
     // An odd target is Thumb: BLX becomes BL. An even one keeps what the code says.
     let mut blx = is_blx && s & 1 == 0;
     // BLX is relative to Align(PC, 4) and lands on a word-aligned ARM instruction.
-    let reach = |dest: u32, blx: bool| {
-        if blx {
-            pcrel(dest, a, p & !3) & !3
-        } else {
-            pcrel(dest, a, p) & !1
-        }
-    };
+    let reach = |dest: u32, blx: bool| if blx { pcrel(dest, a, p & !3) & !3 } else { pcrel(dest, a, p) & !1 };
     let mut off = reach(s, blx);
     if !fits(off, 25) {
         if a != THUMB_BIAS {
@@ -341,13 +286,12 @@ fn thumb_branch(
     let sign = v >> 24 & 1;
     let j1 = (!(v >> 23) ^ sign) & 1;
     let j2 = (!(v >> 22) ^ sign) & 1;
-    let upper = (upper & 0xF800) | (sign << 10 | (v >> 12 & 0x3FF)) as u16;
-    let mut lower = (lower & 0xD000) | (j1 << 13 | j2 << 11 | (v >> 1 & 0x7FF)) as u16;
+    let upper = (upper & 0xF800) | sign << 10 | (v >> 12 & 0x3FF);
+    let mut lower = (lower & 0xD000) | j1 << 13 | j2 << 11 | (v >> 1 & 0x7FF);
     if r_type == R_ARM_THM_CALL {
         lower = if blx { lower & !0x1000 } else { lower | 0x1000 };
     }
-    write_u16(bytes, at, upper)?;
-    write_u16(bytes, at2(at)?, lower)
+    Ok(upper | lower << 16)
 }
 
 /// What MOVW/MOVT (ARM or Thumb) load: the low or high half of S + A [- P]; no overflow
@@ -363,45 +307,6 @@ fn mov_imm(r_type: u32, s: u32, a: u32, p: u32) -> u32 {
     );
     let v = s.wrapping_add(a).wrapping_sub(if prel { p } else { 0 });
     (if top { v >> 16 } else { v }) & 0xFFFF
-}
-
-/// RELA addend, or the REL addend `implicit` decodes from the place (modulo 2^32).
-fn addend(reloc: &Reloc, rel: impl FnOnce() -> Result<u32>) -> Result<u32> {
-    match reloc.addend {
-        Some(a) => Ok(a as u32),
-        None => rel(),
-    }
-}
-
-/// REL addend of a data field (narrow fields sign-extended, as GNU ld reads them).
-fn implicit(bytes: &[u8], at: usize, field: Field) -> Result<u32> {
-    Ok(match field {
-        Field::Word => read_u32(bytes, at)?,
-        Field::Half => sext(u32::from(read_u16(bytes, at)?), 16),
-        Field::Byte => sext(u32::from(read_bytes(bytes, at).map(u8::from_le_bytes)?), 8),
-    })
-}
-
-fn store(
-    bytes: &mut [u8],
-    at: usize,
-    field: Field,
-    v: u32,
-    r_type: u32,
-    target: &Target,
-) -> Result<()> {
-    let x = SAddr::from(v as i32);
-    match field {
-        Field::Word => write_u32(bytes, at, v),
-        Field::Half if (-0x8000..=0xFFFF).contains(&x) => write_u16(bytes, at, v as u16),
-        Field::Byte if (-0x80..=0xFF).contains(&x) => write_bytes(bytes, at, [v as u8]),
-        _ => Err(out_of_range(r_type, target)),
-    }
-}
-
-/// Offset of the second halfword of a 32-bit Thumb instruction.
-fn at2(at: usize) -> Result<usize> {
-    at.checked_add(2).ok_or(Error::NoExec)
 }
 
 /// Sign-extends the low `bits` (1..=32) bits of `v`, result modulo 2^32.

@@ -260,6 +260,7 @@ pub fn write_veneer(kind: VeneerKind, bytes: &mut [u8], address: Addr, target: A
 // and a field that does not fit is a malformed relocation (`-ENOEXEC`).
 
 /// Reads `N` bytes at `offset`.
+#[cfg_attr(not(any(feature = "arch-x86", feature = "arch-x86_64")), allow(dead_code))] // the x86 relocators' helpers
 pub(crate) fn read_bytes<const N: usize>(bytes: &[u8], offset: usize) -> Result<[u8; N]> {
     let end = offset.checked_add(N).ok_or(Error::NoExec)?;
     let field = bytes.get(offset..end).ok_or(Error::NoExec)?;
@@ -275,9 +276,11 @@ pub(crate) fn write_bytes<const N: usize>(bytes: &mut [u8], offset: usize, value
     Ok(())
 }
 
+#[cfg_attr(not(any(feature = "arch-x86", feature = "arch-x86_64")), allow(dead_code))] // the x86 relocators' helpers
 pub(crate) fn read_u16(bytes: &[u8], offset: usize) -> Result<u16> {
     read_bytes(bytes, offset).map(u16::from_le_bytes)
 }
+#[cfg_attr(not(any(feature = "arch-x86", feature = "arch-x86_64")), allow(dead_code))] // the x86 relocators' helpers
 pub(crate) fn read_u32(bytes: &[u8], offset: usize) -> Result<u32> {
     read_bytes(bytes, offset).map(u32::from_le_bytes)
 }
@@ -285,6 +288,7 @@ pub(crate) fn read_u32(bytes: &[u8], offset: usize) -> Result<u32> {
 pub(crate) fn read_u64(bytes: &[u8], offset: usize) -> Result<Addr> {
     read_bytes(bytes, offset).map(Addr::from_le_bytes)
 }
+#[cfg_attr(not(any(feature = "arch-x86", feature = "arch-x86_64")), allow(dead_code))] // the x86 relocators' helpers
 pub(crate) fn write_u16(bytes: &mut [u8], offset: usize, v: u16) -> Result<()> {
     write_bytes(bytes, offset, v.to_le_bytes())
 }
