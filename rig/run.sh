@@ -103,7 +103,9 @@ for arch in "${ARCHES[@]}"; do
 		stack=$(sed -n 's/^stack: llext_load peak \([0-9]*\) bytes.*/\1/p' "$log" | tail -n 1)
 		hello=$(sed -n 's/^insns: hello \([0-9]*\).*/\1/p' "$log" | tail -n 1)
 		bulk=$(sed -n 's/^insns: bulk \([0-9]*\).*/\1/p' "$log" | tail -n 1)
-		FIGURES[$kind.$arch]="$kind $arch $loader stack=${stack:-?} hello_insns=${hello:-?} bulk_insns=${bulk:-?}"
+		hello_heap=$(sed -n 's/^heap: hello extension holds \([0-9]*\) bytes.*/\1/p' "$log" | tail -n 1)
+		bulk_heap=$(sed -n 's/^heap: bulk extension holds \([0-9]*\) bytes.*/\1/p' "$log" | tail -n 1)
+		FIGURES[$kind.$arch]="$kind $arch $loader stack=${stack:-?} hello_insns=${hello:-?} bulk_insns=${bulk:-?} hello_heap=${hello_heap:-?} bulk_heap=${bulk_heap:-?}"
 	done
 done
 

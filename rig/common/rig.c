@@ -1342,12 +1342,13 @@ struct lean_result {
 	const char *fixture;
 	int expect;
 	uint64_t phase[4]; /* load, find, call, unload: ticks over all cycles */
+	size_t held;       /* heap bytes the loaded extension holds */
 	int done;
 };
 
 static struct lean_result lean_results[] = {
-	{"hello_world", 42, {0}, 0},
-	{"bulk", 8040, {0}, 0},
+	{"hello_world", 42, {0}, 0, 0},
+	{"bulk", 8040, {0}, 0, 0},
 };
 
 static void lean_one(const struct codegen *cg, struct lean_result *r)
@@ -1361,8 +1362,10 @@ static void lean_one(const struct codegen *cg, struct lean_result *r)
 		struct llext_buf_loader buf = LLEXT_PERSISTENT_BUF_LOADER(fx->data, fx->len);
 		struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
 		struct llext *ext = NULL;
+		size_t before = heap_used();
 		int rc = llext_load(&buf.loader, "lean", &ext, &param);
 
+		r->held = heap_used() - before;
 		CHECK(rc == 0 && ext != NULL, "%s: llext_load returned %d", r->fixture, rc);
 		CHECK(llext_unload(&ext) == 0, "%s: llext_unload", r->fixture);
 	}
@@ -1470,6 +1473,9 @@ static void print_lean(const char *codegen)
 		rig_printf("insns: %s %u per load+find+call+unload (%s %s, mean of %d; load %u, "
 			   "find %u, call %u, unload %u)\n",
 			   label[i], sum, codegen, r->fixture, LEAN_CYCLES, p[0], p[1], p[2], p[3]);
+		rig_printf("heap: %s extension holds %u bytes while loaded (%s %s, persistent "
+			   "buffer: regions in place where allowed)\n",
+			   label[i], (unsigned int)r->held, codegen, r->fixture);
 	}
 }
 
