@@ -21,6 +21,12 @@ pub trait Resolver {
     /// the symbol's SLID in SLID-linked extensions — in the base image or another
     /// loaded extension (which then becomes a dependency).
     fn resolve(&mut self, name: &[u8], slid: Addr) -> Option<Addr>;
+
+    /// Whether the link as a whole is acceptable once every symbol was resolved (the
+    /// registry refuses more dependencies than `struct llext` can record).
+    fn check(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Name of the linker-defined GOT symbol that PIC code references.

@@ -58,6 +58,9 @@ pub trait LoadHooks {
     fn is_detached(&mut self, _index: usize, _header: &[u8]) -> bool {
         false
     }
+    /// The load succeeded: last look at its working state (region plans, section map)
+    /// before only the extension's own part is kept. May take `places`.
+    fn finished(&mut self, _loaded: &mut Loaded) {}
 }
 
 /// No callbacks.
@@ -85,6 +88,12 @@ impl HeaderTable {
         unsafe { core::slice::from_raw_parts(self.ptr, self.len) }
     }
 
+    /// No table (what is left in the working state once the extension took it).
+    fn empty() -> HeaderTable {
+        let sections = core::ptr::NonNull::<Section>::dangling().as_ptr().cast_const();
+        HeaderTable { ptr: core::ptr::null(), len: 0, block: None, sections, count: 0, #[cfg(feature = "arch-x86_64")] _decoded: None }
+    }
+
     /// The headers as `Section`s.
     pub fn sections(&self) -> &[Section] {
         // SAFETY: `sections` points at `count` `Section`s, aligned for them (checked by
@@ -94,7 +103,9 @@ impl HeaderTable {
     }
 }
 
-/// A loaded and linked extension.
+/// The working state of one load: region plans and memories, the section map, the
+/// header. It lives in a heap block of its own for the length of the load; `keep`
+/// moves what the extension needs afterwards into its `Extension`.
 pub struct Loaded {
     pub header: Header,
     /// The ELF header bytes as in the file.
@@ -115,15 +126,52 @@ impl Loaded {
     pub fn sections(&self) -> SectionTable<'_> {
         SectionTable::new(self.section_headers.sections(), self.header.class)
     }
+}
+
+/// One region of a loaded extension (`ext->mem[i]`).
+pub struct Region {
+    /// Write address of the region start (pre-pad included); null if empty.
+    pub write: *mut u8,
+    /// Run address of the region start.
+    pub run: Addr,
+    /// Content bytes (`mem_size`): pre-pad + sections.
+    pub size: usize,
+    /// Alignment pre-pad before the first section.
+    pub prepad: usize,
+    /// Owned heap memory, if the region was copied.
+    pub block: Option<HeapBlock>,
+}
+
+/// A loaded and linked extension: what stays allocated until it is unloaded.
+pub struct Extension {
+    pub header: Header,
+    pub section_headers: HeaderTable,
+    pub mems: [Region; mem::COUNT],
+    /// Bytes after the text content reserved for GOT entries and veneers.
+    pub text_aux: usize,
+    /// Run address of the GOT (`_GLOBAL_OFFSET_TABLE_`), after the text.
+    pub got_base: Addr,
+    #[cfg(feature = "elf-shared")]
+    pub image: Image,
+    /// The section map, with `keep_section_info` (unless a hook took it).
+    pub places: Option<HeapArray<SectionPlace>>,
+    pub exports: Option<HeapArray<llext_symbol>>,
+    /// Heap bytes accounted to this extension (`alloc_size`).
+    pub alloc_size: usize,
+}
+
+impl Extension {
+    pub fn sections(&self) -> SectionTable<'_> {
+        SectionTable::new(self.section_headers.sections(), self.header.class)
+    }
 
     /// Bytes of region `index` after its pre-pad: `(write, run, len)`.
     pub fn region_content(&self, index: usize) -> Option<(*mut u8, Addr, usize)> {
         let m = self.mems.get(index)?;
-        let prepad = self.regions.get(index)?.desc.info as usize;
-        if m.size <= prepad {
+        if m.size <= m.prepad {
             return None;
         }
-        Some((m.write.wrapping_add(prepad), m.run + prepad as Addr, m.size - prepad))
+        Some((m.write.wrapping_add(m.prepad), m.run + m.prepad as Addr, m.size - m.prepad))
     }
 
     /// Exported symbols, sorted by name.
@@ -177,10 +225,11 @@ impl Loaded {
 /// success and left uninitialised (everything freed) on error. The caller must hold
 /// the registry lock when `resolver` looks at other extensions.
 ///
-/// The extension is built in place in `out` (the extension's own heap block) rather
-/// than returned, and the stages run one after another from here, each in its own
-/// frame, with their state in `out`: the load's stack peak is this frame plus the
-/// deepest stage, not the sum of all of them.
+/// The load's working state is built in place in a heap block of its own (not on the
+/// stack: the region plans alone are ~600 B), and the stages run one after another from
+/// here, each in its own frame, with their state there: the load's stack peak is this
+/// frame plus the deepest stage, not the sum of all of them. Only what the extension
+/// needs once loaded moves into `out` (the extension's own block); the rest is freed.
 pub fn load(
     platform: PlatformRef,
     arch: Arch,
@@ -188,23 +237,56 @@ pub fn load(
     params: &LoadParams,
     resolver: &mut dyn Resolver,
     hooks: &mut dyn LoadHooks,
-    out: &mut MaybeUninit<Loaded>,
+    out: &mut MaybeUninit<Extension>,
 ) -> Result<()> {
+    let scratch = HeapBlock::unwritten(platform, MemKind::Meta, core::mem::size_of::<Loaded>(), core::mem::align_of::<Loaded>())?;
+    // SAFETY: memory access: the block just allocated, sized and aligned for a `Loaded`
+    // and owned by this function, viewed as not yet initialised.
+    let slot = unsafe { &mut *scratch.as_ptr().cast::<MaybeUninit<Loaded>>() };
     source.prepare()?;
-    let result = match parse(platform, arch, source, out) {
+    let result = match parse(platform, arch, source, slot) {
         Ok(loaded) => {
-            let result = fill(loaded, platform, source, params, resolver, hooks);
-            if result.is_err() {
-                // SAFETY: `loaded` was initialised by `parse` and is not used after
-                // this; the caller treats `out` as uninitialised on error.
-                unsafe { core::ptr::drop_in_place(loaded) };
+            let result = fill(loaded, platform, source, params, resolver, hooks).and_then(|()| resolver.check());
+            if result.is_ok() {
+                hooks.finished(loaded);
+                keep(loaded, out);
             }
+            // SAFETY: `loaded` was initialised by `parse` and is not used after this;
+            // what `keep` moved out was replaced by empty values.
+            unsafe { core::ptr::drop_in_place(loaded) };
             result
         }
         Err(e) => Err(e),
     };
     source.finalize();
     result
+}
+
+/// Moves what a loaded extension keeps out of the working state into `out`, field by
+/// field (as one value it would be a stack temporary of a few hundred bytes).
+#[inline(never)]
+fn keep(loaded: &mut Loaded, out: &mut MaybeUninit<Extension>) {
+    let p = out.as_mut_ptr();
+    let text_aux = loaded.regions.get(mem::TEXT).map_or(0, |r| r.aux);
+    let got_base = loaded.mems.get(mem::TEXT).map_or(0, |m| m.aux_run);
+    // SAFETY: memory writes: every field of `*p` is written exactly once through raw
+    // field pointers; the region array gets one value per element (both arrays have
+    // `mem::COUNT`).
+    unsafe {
+        core::ptr::addr_of_mut!((*p).header).write(loaded.header);
+        core::ptr::addr_of_mut!((*p).section_headers).write(core::mem::replace(&mut loaded.section_headers, HeaderTable::empty()));
+        let kept = core::ptr::addr_of_mut!((*p).mems).cast::<Region>();
+        for (i, (m, plan)) in loaded.mems.iter_mut().zip(loaded.regions.iter()).enumerate() {
+            kept.add(i).write(Region { write: m.write, run: m.run, size: m.size, prepad: plan.desc.info as usize, block: m.block.take() });
+        }
+        core::ptr::addr_of_mut!((*p).text_aux).write(text_aux);
+        core::ptr::addr_of_mut!((*p).got_base).write(got_base);
+        #[cfg(feature = "elf-shared")]
+        core::ptr::addr_of_mut!((*p).image).write(core::mem::take(&mut loaded.image));
+        core::ptr::addr_of_mut!((*p).places).write(loaded.places.take());
+        core::ptr::addr_of_mut!((*p).exports).write(loaded.exports.take());
+        core::ptr::addr_of_mut!((*p).alloc_size).write(loaded.alloc_size);
+    }
 }
 
 /// Parse: the ELF header and the validated section header table, into a fresh `out`.

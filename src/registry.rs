@@ -14,9 +14,8 @@ use crate::arch::Arch;
 use crate::elf::Addr;
 use crate::error::{Error, Result};
 use crate::ffi::types::{llext, llext_symtable, sys_snode_t, LLEXT_MAX_DEPENDENCIES, LLEXT_MAX_NAME_LEN};
-use crate::layout::mem;
 use crate::link::Resolver;
-use crate::load::{self, LoadHooks, LoadParams, Loaded};
+use crate::load::{self, Extension, LoadHooks, LoadParams};
 // The trait is in scope for the target builds' static `PlatformRef`.
 #[cfg_attr(feature = "std", allow(unused_imports))]
 use crate::platform::{HeapBlock, MemKind, Platform, PlatformRef};
@@ -28,7 +27,7 @@ use crate::symbols::{find_export, BaseTable, Key, LinkBy};
 #[repr(C)]
 pub struct ExtBox {
     pub public: llext,
-    pub loaded: Loaded,
+    pub loaded: Extension,
     platform: PlatformRef,
 }
 
@@ -216,17 +215,11 @@ impl Registry {
         // SAFETY: memory access: a field of the block just allocated, referenced by
         // nothing else while the load runs.
         let deps = unsafe { &mut *ptr::addr_of_mut!((*boxed).public.dependency) };
-        let mut resolver = Linker { base: &state.base, head: state.head, deps, ndeps: 0, overflow: false };
+        let mut resolver = Linker { name, base: &state.base, head: state.head, deps, ndeps: 0, overflow: false };
         // SAFETY: memory access: a field of the block just allocated; `load` builds the
         // extension in place there (C only ever touches the `public` field).
-        let slot = unsafe { &mut *ptr::addr_of_mut!((*boxed).loaded).cast::<MaybeUninit<Loaded>>() };
-        let mut result = load::load(self.platform, self.arch, source, params, &mut resolver, hooks, slot);
-        if result.is_ok() && resolver.overflow {
-            crate::error!(c"%s links against more than %lu extensions", s = crate::diag::name(name), LLEXT_MAX_DEPENDENCIES);
-            // SAFETY: `load` succeeded, so the slot is initialised; it is not used again.
-            unsafe { slot.assume_init_drop() };
-            result = Err(Error::NoMem);
-        }
+        let slot = unsafe { &mut *ptr::addr_of_mut!((*boxed).loaded).cast::<MaybeUninit<Extension>>() };
+        let result = load::load(self.platform, self.arch, source, params, &mut resolver, hooks, slot);
         if let Err(e) = result {
             on_alloc(ptr::null_mut());
             return Err(e);
@@ -271,7 +264,7 @@ impl Registry {
     /// value would be a stack temporary of a few hundred bytes). `dependency` was
     /// filled during the load and is left alone.
     #[inline(never)]
-    fn publish(public: &mut llext, loaded: &Loaded, name: &[u8]) {
+    fn publish(public: &mut llext, loaded: &Extension, name: &[u8]) {
         public.llext_list = sys_snode_t { next: ptr::null_mut() };
         #[cfg(feature = "userspace")]
         {
@@ -283,7 +276,11 @@ impl Registry {
         for (i, m) in loaded.mems.iter().enumerate() {
             if let (Some(p), Some(h), Some(s)) = (public.mem.get_mut(i), public.mem_on_heap.get_mut(i), public.mem_size.get_mut(i)) {
                 *p = m.write.cast();
-                *h = m.block.is_some() || (loaded.image.block.is_some() && !m.write.is_null() && !matches!(i, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB));
+                #[cfg(feature = "elf-shared")]
+                let in_image = loaded.image.block.is_some() && !m.write.is_null() && !matches!(i, crate::layout::mem::SYMTAB | crate::layout::mem::STRTAB | crate::layout::mem::SHSTRTAB);
+                #[cfg(not(feature = "elf-shared"))]
+                let in_image = false;
+                *h = m.block.is_some() || in_image;
                 *s = m.size;
             }
         }
@@ -386,6 +383,8 @@ impl Registry {
 /// Resolves a loading extension's imports: base image, then other extensions' export
 /// tables (in load order), recording those as dependencies.
 struct Linker<'a> {
+    /// The extension being linked (for messages).
+    name: &'a [u8],
     base: &'a BaseTable,
     head: *mut llext,
     deps: &'a mut [*mut llext; LLEXT_MAX_DEPENDENCIES],
@@ -394,6 +393,14 @@ struct Linker<'a> {
 }
 
 impl Resolver for Linker<'_> {
+    fn check(&self) -> Result<()> {
+        if self.overflow {
+            crate::error!(c"%s links against more than %lu extensions", s = crate::diag::name(self.name), LLEXT_MAX_DEPENDENCIES);
+            return Err(Error::NoMem);
+        }
+        Ok(())
+    }
+
     fn resolve(&mut self, name: &[u8], slid: Addr) -> Option<Addr> {
         let key = match self.base.link_by() {
             LinkBy::Name => Key::Name(name),

@@ -35,7 +35,7 @@ fn run(emu: &mut Emu, reg: &Registry, ext: *mut llext_rs::ffi::types::llext, f: 
             let l = &b.loaded;
             for (i, m) in l.mems.iter().enumerate() {
                 if !m.write.is_null() {
-                    let extra = if i == mem::TEXT { l.regions[i].aux } else { 0 };
+                    let extra = if i == mem::TEXT { l.text_aux } else { 0 };
                     let bytes = unsafe { std::slice::from_raw_parts(m.write, m.size + extra) };
                     emu.load(m.run, bytes).unwrap();
                 }

@@ -43,10 +43,10 @@ fn view(registry: &Registry, ext: *const llext_rs::ffi::types::llext) -> View {
                 if m.write.is_null() || l.image.block.is_some() && i < mem::SYMTAB {
                     continue;
                 }
-                let extra = if i == mem::TEXT { l.regions[i].aux } else { 0 };
+                let extra = if i == mem::TEXT { l.text_aux } else { 0 };
                 v.memory.push((m.run, bytes(m.write, m.size + extra)));
             }
-            v.got_base = l.mems[mem::TEXT].aux_run;
+            v.got_base = l.got_base;
             let sections = l.sections();
             for (index, p) in l.places.as_ref().map(|p| p.as_slice()).unwrap_or(&[]).iter().enumerate() {
                 let region = usize::from(p.region);

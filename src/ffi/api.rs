@@ -16,11 +16,10 @@ use super::types::*;
 use crate::elf::Addr;
 use crate::error::Error;
 use crate::layout::{mem, SectionPlace};
-use crate::load::{EarlyView, LoadHooks, LoadParams};
+use crate::load::{EarlyView, LoadHooks, LoadParams, Loaded};
 // The trait is in scope for the target builds' static `PlatformRef`.
 #[cfg_attr(feature = "std", allow(unused_imports))]
 use crate::platform::{HeapArray, MemKind, Platform};
-use crate::registry::ExtBox;
 use crate::symbols::{c_str, find_export, Key, LinkBy};
 
 /// `ssize_t` of the C library (cbindgen keeps the name).
@@ -65,6 +64,10 @@ impl LoadHooks for CHooks {
             Some(f) => unsafe { f(header.as_ptr().cast()) },
             None => false,
         }
+    }
+
+    fn finished(&mut self, loaded: &mut Loaded) {
+        publish_loader(self.ldr, loaded);
     }
 }
 
@@ -128,7 +131,6 @@ pub unsafe extern "C" fn llext_load(loader: *mut llext_loader, name: *const c_ch
             if previous > 0 {
                 return previous as c_int;
             }
-            publish_loader(loader, e);
             0
         }
         Err(err) => {
@@ -140,46 +142,42 @@ pub unsafe extern "C" fn llext_load(loader: *mut llext_loader, name: *const c_ch
 }
 
 /// Fills the loader's `hdr`, `sects[]` and (with `keep_section_info`) `sect_map` as
-/// Zephyr does, for the inspection API.
-fn publish_loader(ldr: *mut llext_loader, ext: *mut llext) {
-    let platform = registry().platform();
-    registry().inspect_mut(ext, |b: &mut ExtBox| {
-        let loaded = &mut b.loaded;
-        let mut hdr = elf_ehdr_t::default();
-        let size = core::mem::size_of::<elf_ehdr_t>().min(loaded.header_raw.len());
-        // SAFETY: memory writes into the caller's loader: the ELF header bytes (the file
-        // has the native class), then the region descriptors.
-        unsafe {
-            ptr::copy_nonoverlapping(loaded.header_raw.as_ptr(), ptr::addr_of_mut!(hdr).cast::<u8>(), size);
-            (*ldr).hdr = hdr;
-            for (i, r) in loaded.regions.iter().enumerate() {
-                let mut d = native_shdr(&r.desc);
-                if r.has_relocs {
-                    d.sh_flags |= elf_word::from(SHF_LLEXT_HAS_RELOCS);
-                }
-                if let Some(slot) = (*ldr).sects.get_mut(i) {
-                    *slot = d;
-                }
+/// Zephyr does, for the inspection API: at the end of a successful load, while the
+/// region plans still exist.
+fn publish_loader(ldr: *mut llext_loader, loaded: &mut Loaded) {
+    let mut hdr = elf_ehdr_t::default();
+    let size = core::mem::size_of::<elf_ehdr_t>().min(loaded.header_raw.len());
+    // SAFETY: memory writes into the caller's loader: the ELF header bytes (the file
+    // has the native class), then the region descriptors.
+    unsafe {
+        ptr::copy_nonoverlapping(loaded.header_raw.as_ptr(), ptr::addr_of_mut!(hdr).cast::<u8>(), size);
+        (*ldr).hdr = hdr;
+        for (i, r) in loaded.regions.iter().enumerate() {
+            let mut d = native_shdr(&r.desc);
+            if r.has_relocs {
+                d.sh_flags |= elf_word::from(SHF_LLEXT_HAS_RELOCS);
             }
-            (*ldr).sect_map = ptr::null_mut();
+            if let Some(slot) = (*ldr).sects.get_mut(i) {
+                *slot = d;
+            }
         }
-        let Some(places) = loaded.places.take() else { return };
-        let Ok(mut map) = HeapArray::<llext_elf_sect_map>::zeroed(platform, MemKind::Meta, places.as_slice().len()) else {
-            crate::warn!(c"no memory for the section map; inspection data unavailable");
-            loaded.alloc_size -= places.heap_size();
-            return;
-        };
-        let sections = loaded.sections();
-        for (i, (slot, p)) in map.as_mut_slice().iter_mut().zip(places.as_slice()).enumerate() {
-            *slot = c_map_entry(p, i, &sections, &loaded.regions);
-        }
-        loaded.alloc_size = loaded.alloc_size - places.heap_size() + map.heap_size();
-        b.public.alloc_size = loaded.alloc_size;
-        // Ownership moves to the loader until `llext_free_inspection_data()`.
-        // SAFETY: memory write of the caller's loader.
-        unsafe { (*ldr).sect_map = map.as_ptr() };
-        core::mem::forget(map);
-    });
+        (*ldr).sect_map = ptr::null_mut();
+    }
+    let Some(places) = loaded.places.take() else { return };
+    let Ok(mut map) = HeapArray::<llext_elf_sect_map>::zeroed(registry().platform(), MemKind::Meta, places.as_slice().len()) else {
+        crate::warn!(c"no memory for the section map; inspection data unavailable");
+        loaded.alloc_size -= places.heap_size();
+        return;
+    };
+    let sections = loaded.sections();
+    for (i, (slot, p)) in map.as_mut_slice().iter_mut().zip(places.as_slice()).enumerate() {
+        *slot = c_map_entry(p, i, &sections, &loaded.regions);
+    }
+    loaded.alloc_size = loaded.alloc_size - places.heap_size() + map.heap_size();
+    // Ownership moves to the loader until `llext_free_inspection_data()`.
+    // SAFETY: memory write of the caller's loader.
+    unsafe { (*ldr).sect_map = map.as_ptr() };
+    core::mem::forget(map);
 }
 
 fn c_map_entry(p: &SectionPlace, index: usize, sections: &crate::elf::SectionTable, regions: &[crate::layout::RegionPlan; mem::COUNT]) -> llext_elf_sect_map {

@@ -118,7 +118,7 @@ mod user {
     use super::*;
     use crate::ffi::types::{llext, LLEXT_MEM_PARTITIONS};
     use crate::layout::mem;
-    use crate::load::Loaded;
+    use crate::load::Extension;
     use crate::platform::zephyr_sys::{k_mem_partition, k_mem_partition_attr_t};
 
     extern "C" {
@@ -129,7 +129,7 @@ mod user {
     }
 
     /// Partitions of TEXT, DATA, RODATA, BSS (in `enum llext_mem` order).
-    pub fn partitions(loaded: &Loaded) -> [k_mem_partition; LLEXT_MEM_PARTITIONS] {
+    pub fn partitions(loaded: &Extension) -> [k_mem_partition; LLEXT_MEM_PARTITIONS] {
         let mut parts = [k_mem_partition::default(); LLEXT_MEM_PARTITIONS];
         for (i, p) in parts.iter_mut().enumerate() {
             let Some(m) = loaded.mems.get(i) else { continue };
@@ -142,7 +142,7 @@ mod user {
                 _ => 2,
             };
             p.start = m.write as usize;
-            p.size = if m.alloc_size != 0 { m.alloc_size } else { m.size };
+            p.size = m.block.as_ref().map_or(m.size, |b| b.size());
             // SAFETY: platform call returning a constant.
             p.attr = unsafe { llext_rs_z_part_attr(kind) };
         }
