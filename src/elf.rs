@@ -372,18 +372,20 @@ impl<'a> SectionTable<'a> {
     }
 
     /// Section `index`, which the caller got from a validated field.
-    pub fn at(&self, index: usize) -> Result<Section> {
-        self.get(index).ok_or(Error::NoExec)
+    pub fn at(&self, index: usize) -> Result<&'a Section> {
+        self.headers.get(index).ok_or(Error::NoExec)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (usize, Section)> + '_ {
-        (0..self.len()).filter_map(move |i| self.get(i).map(|s| (i, s)))
+    /// Every section with its index, by reference (a `Section` is 40 bytes: loops over
+    /// the table read only the fields they use).
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &'a Section)> + 'a {
+        self.headers.iter().enumerate()
     }
 
     /// Checks every section header once: file ranges, links, entry sizes, alignments
     /// and overlaps. `order` (one `u16` per section) comes back holding the section
     /// indices in file order (see `check_overlaps`); `keys` (one `u64` per section) is
-    /// scratch for the sort.
+    /// scratch for the merge or the sort.
     pub fn validate(&self, header: &Header, file_len: Option<Addr>, order: &mut [u16], keys: &mut [u64]) -> Result<()> {
         let shnum = self.len();
         let shstrtab = self.at(header.shstrndx)?;
@@ -470,53 +472,52 @@ impl<'a> SectionTable<'a> {
     /// `order` = section indices sorted by (file offset, index), the fast way for files
     /// as tools write them: in index order the offsets form a few increasing runs (gas
     /// writes every section's bytes, then the relocation sections'), so each index joins
-    /// the first run it extends and the runs are merged, in O(n) per run. `keys` is
-    /// scratch (the run of each index). False, and `order` unspecified, for a file of
-    /// more than `MAX_RUNS` runs: then it is sorted.
-    fn merge_runs(&self, order: &mut [u16], keys: &mut [u64]) -> Result<bool> {
+    /// the first run it extends, runs are chained through `links` (scratch, one slot per
+    /// section) and merged, in O(n) per run. False, and `order` unspecified, for a file
+    /// of more than `MAX_RUNS` runs: then it is sorted.
+    fn merge_runs(&self, order: &mut [u16], links: &mut [u64]) -> Result<bool> {
         const MAX_RUNS: usize = 4;
+        /// End of a run's chain (no section has this index: `e_shnum` is a u16).
+        const END: usize = u16::MAX as usize;
+        // Per run: first and last member, and the last member's offset.
+        let mut head = [END; MAX_RUNS];
+        let mut tail = [END; MAX_RUNS];
         let mut last: [Addr; MAX_RUNS] = [0; MAX_RUNS];
         let mut runs = 0;
-        for (index, run_of) in keys.iter_mut().enumerate() {
-            let offset = self.offset_of(index).ok_or(Error::NoExec)?;
-            let Some(run) = (0..runs).find(|&r| last.get(r).is_some_and(|&l| l <= offset)).or((runs < MAX_RUNS).then_some(runs)) else {
+        for (index, s) in self.headers.iter().enumerate() {
+            let Some(run) = (0..runs).find(|&r| last.get(r).is_some_and(|&l| l <= s.offset)).or((runs < MAX_RUNS).then_some(runs)) else {
                 return Ok(false);
             };
             runs = runs.max(run + 1);
-            if let Some(l) = last.get_mut(run) {
-                *l = offset;
+            let (Some(h), Some(t), Some(l)) = (head.get_mut(run), tail.get_mut(run), last.get_mut(run)) else { return Ok(false) };
+            match links.get_mut(*t) {
+                Some(link) => *link = index as u64,
+                None => *h = index,
             }
-            *run_of = run as u64;
+            *t = index;
+            *l = s.offset;
+            *links.get_mut(index).ok_or(Error::NoExec)? = END as u64;
         }
-        // Per run: the next member not yet placed, and its offset.
-        let n = keys.len();
-        let next_member = |run: usize, from: usize| (from..n).find(|&i| keys.get(i) == Some(&(run as u64))).unwrap_or(n);
-        let mut head = [n; MAX_RUNS];
+        // The head offsets, cached: one compare per run for each placed section.
+        let offset_of = |index: usize| self.headers.get(index).map_or(Addr::MAX, |s| s.offset);
         let mut head_offset: [Addr; MAX_RUNS] = [0; MAX_RUNS];
-        for run in 0..runs {
-            let first = next_member(run, 0);
-            if let (Some(h), Some(o)) = (head.get_mut(run), head_offset.get_mut(run)) {
-                *h = first;
-                *o = self.offset_of(first).unwrap_or(0);
-            }
+        for (o, &h) in head_offset.iter_mut().zip(head.iter()) {
+            *o = offset_of(h);
         }
         for slot in order.iter_mut() {
-            // The smallest (offset, index) of the run heads.
-            let mut best = MAX_RUNS;
-            for run in 0..runs {
-                let (Some(&h), Some(&o)) = (head.get(run), head_offset.get(run)) else { continue };
-                let better = match (head.get(best), head_offset.get(best)) {
-                    (Some(&bh), Some(&bo)) => (o, h) < (bo, bh),
-                    _ => true,
-                };
-                if h < n && better {
+            // The smallest (offset, index) of the run heads (an ended run has head END).
+            let mut best = 0;
+            for run in 1..runs {
+                let (Some(&h), Some(&o), Some(&bh), Some(&bo)) = (head.get(run), head_offset.get(run), head.get(best), head_offset.get(best)) else { continue };
+                if (o, h) < (bo, bh) {
                     best = run;
                 }
             }
             let (Some(h), Some(o)) = (head.get_mut(best), head_offset.get_mut(best)) else { return Err(Error::NoExec) };
+            let next = links.get(*h).ok_or(Error::NoExec)?;
             *slot = *h as u16;
-            *h = next_member(best, *h + 1);
-            *o = self.offset_of(*h).unwrap_or(0);
+            *h = *next as usize;
+            *o = offset_of(*h);
         }
         Ok(true)
     }

@@ -207,7 +207,7 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
             continue;
         }
         let s = sections.at(index)?;
-        regions.get_mut(region).ok_or(Error::NoExec)?.desc = s;
+        regions.get_mut(region).ok_or(Error::NoExec)?.desc = *s;
         if let Some(p) = places.get_mut(index) {
             p.region = region as u8;
         }
@@ -233,7 +233,7 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
         }
         let r = regions.get_mut(region).ok_or(Error::NoExec)?;
         if r.desc.sh_type == SHT_NULL {
-            r.desc = s;
+            r.desc = *s;
             continue;
         }
         if (s.flags & BASIC_FLAGS) != (r.desc.flags & BASIC_FLAGS) {
@@ -277,15 +277,13 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
 /// `ET_REL`: each region is a file range (Zephyr's pre-pad rule) unless another region's
 /// section lies inside that range, in which case it is packed.
 fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
-    let intruded = intruded_regions(sections, places, regions);
-    let bss_members = places.iter().filter(|p| usize::from(p.region) == mem::BSS && !p.detached).count();
+    let packed = packed_regions(sections, file_order, places);
     let mut spanned = [false; mem::COUNT];
     for ((index, r), spans) in regions.iter_mut().enumerate().zip(spanned.iter_mut()) {
         if r.desc.sh_type == SHT_NULL || r.desc.size == 0 {
             continue;
         }
-        let packed = index == mem::BSS && bss_members > 1 || intruded.get(index).copied().unwrap_or(false);
-        if packed {
+        if packed & 1 << index != 0 {
             pack(sections, file_order, places, index, r)?;
         } else {
             span_extent(r)?;
@@ -310,38 +308,50 @@ fn member_offset(sections: &SectionTable, index: usize, start: Addr) -> Result<u
     usize::try_from(offset).map_err(|_| Error::NoExec)
 }
 
-/// Regions whose file range holds a file-backed section of another region: those are
-/// packed. One pass over the sections, each checked against the (few) regions.
-fn intruded_regions(sections: &SectionTable, places: &[SectionPlace], regions: &[RegionPlan; mem::COUNT]) -> [bool; mem::COUNT] {
-    let mut intruded = [false; mem::COUNT];
-    // `.exported_sym` may sit among data: Zephyr tolerates that overlap, and the
-    // stale copy inside the data range is never used.
-    let export_pair = |a: usize, b: usize| a == mem::EXPORT && (b == mem::DATA || b == mem::RODATA);
-    // The file ranges of the regions that have one, computed once.
-    let mut ranges: [(Addr, Addr, usize); mem::COUNT] = [(0, 0, 0); mem::COUNT];
-    let mut count = 0;
-    for (region, r) in regions.iter().enumerate() {
-        if let (true, Some(slot)) = (r.desc.has_file_bytes(), ranges.get_mut(count)) {
-            *slot = (r.desc.offset, r.desc.file_end(), region);
-            count += 1;
-        }
+/// The regions to pack, one bit per region index: those whose file range holds a
+/// file-backed section of another region, and the BSS when it has several members.
+/// Sections do not overlap (validation), so a region's range holds a foreign section
+/// exactly when, in file order, one lies between two of its members: one sweep over the
+/// file order, a bit per region.
+fn packed_regions(sections: &SectionTable, file_order: &[u16], places: &[SectionPlace]) -> u16 {
+    // `.exported_sym` may sit among data: Zephyr tolerates that overlap, and the stale
+    // copy inside the data range is never used.
+    const fn bit(region: usize) -> u16 {
+        1 << region
     }
-    let ranges = ranges.get(..count).unwrap_or(&[]);
-    for (index, p) in places.iter().enumerate() {
-        let owner = usize::from(p.region);
+    let tolerated = |region: usize| match region {
+        mem::EXPORT => bit(mem::DATA) | bit(mem::RODATA),
+        mem::DATA | mem::RODATA => bit(mem::EXPORT),
+        _ => 0,
+    };
+    // Regions seen so far; those with a foreign section after their last member.
+    let (mut seen, mut foreign, mut packed) = (0u16, 0u16, 0u16);
+    let mut bss_members = 0;
+    for &index in file_order {
+        let index = usize::from(index);
+        let (Some(p), Some(s)) = (places.get(index), sections.get(index)) else { continue };
+        let region = usize::from(p.region);
         if !p.is_loaded() || p.detached {
             continue;
         }
-        let Some((offset, end)) = sections.file_range_of(index) else { continue };
-        for &(start, stop, region) in ranges {
-            if offset < stop && end > start && region != owner && !export_pair(region, owner) && !export_pair(owner, region) {
-                if let Some(flag) = intruded.get_mut(region) {
-                    *flag = true;
-                }
-            }
+        if region == mem::BSS {
+            bss_members += 1;
         }
+        if !s.has_file_bytes() {
+            continue;
+        }
+        let b = bit(region);
+        foreign |= seen & !b & !tolerated(region);
+        if foreign & b != 0 {
+            packed |= b;
+        }
+        seen |= b;
+        foreign &= !b;
     }
-    intruded
+    if bss_members > 1 {
+        packed |= bit(mem::BSS);
+    }
+    packed
 }
 
 /// A region that is one file range: pre-pad so the region's start has the alignment of

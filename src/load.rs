@@ -537,7 +537,7 @@ fn single_section_plan(sections: &SectionTable, index: usize) -> Result<RegionPl
     let s = sections.at(index)?;
     let align = s.alignment();
     let prepad = s.offset & (align - 1);
-    let mut desc = s;
+    let mut desc = *s;
     desc.offset -= prepad;
     desc.size = desc.size.checked_add(prepad).ok_or(Error::NoExec)?;
     desc.info = u32::try_from(prepad).map_err(|_| Error::NoExec)?;
