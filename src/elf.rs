@@ -384,9 +384,9 @@ impl<'a> SectionTable<'a> {
 
     /// Checks every section header once: file ranges, links, entry sizes, alignments
     /// and overlaps. `order` (one `u16` per section) comes back holding the section
-    /// indices in file order (see `check_overlaps`); `keys` (one `u64` per section) is
-    /// scratch for the merge or the sort.
-    pub fn validate(&self, header: &Header, file_len: Option<Addr>, order: &mut [u16], keys: &mut [u64]) -> Result<()> {
+    /// indices in file order (see `check_overlaps`); `links` (one `u16` per section) is
+    /// scratch for the merge.
+    pub fn validate(&self, header: &Header, file_len: Option<Addr>, order: &mut [u16], links: &mut [u16]) -> Result<()> {
         let shnum = self.len();
         let shstrtab = self.at(header.shstrndx)?;
         if shstrtab.sh_type != SHT_STRTAB {
@@ -444,18 +444,18 @@ impl<'a> SectionTable<'a> {
                 _ => {}
             }
         }
-        self.check_overlaps(order, keys)
+        self.check_overlaps(order, links)
     }
 
     /// Sections with file bytes must not share any: one byte patched through two
     /// sections is never what the compiler meant. Leaves `order` (one slot per section)
     /// holding every section index sorted by (file offset, index): the layout packs
     /// regions in that order without scanning the table once per member.
-    fn check_overlaps(&self, order: &mut [u16], keys: &mut [u64]) -> Result<()> {
+    fn check_overlaps(&self, order: &mut [u16], links: &mut [u16]) -> Result<()> {
         let order = order.get_mut(..self.len()).ok_or(Error::NoExec)?;
-        let keys = keys.get_mut(..self.len()).ok_or(Error::NoExec)?;
-        if !self.merge_runs(order, keys)? {
-            self.sort_by_offset(order, keys)?;
+        let links = links.get_mut(..self.len()).ok_or(Error::NoExec)?;
+        if !self.merge_runs(order, links)? {
+            self.sort_by_offset(order)?;
         }
         let mut end_of_previous: Addr = 0;
         for &index in order.iter() {
@@ -475,7 +475,7 @@ impl<'a> SectionTable<'a> {
     /// the first run it extends, runs are chained through `links` (scratch, one slot per
     /// section) and merged, in O(n) per run. False, and `order` unspecified, for a file
     /// of more than `MAX_RUNS` runs: then it is sorted.
-    fn merge_runs(&self, order: &mut [u16], links: &mut [u64]) -> Result<bool> {
+    fn merge_runs(&self, order: &mut [u16], links: &mut [u16]) -> Result<bool> {
         const MAX_RUNS: usize = 4;
         /// End of a run's chain (no section has this index: `e_shnum` is a u16).
         const END: usize = u16::MAX as usize;
@@ -491,12 +491,12 @@ impl<'a> SectionTable<'a> {
             runs = runs.max(run + 1);
             let (Some(h), Some(t), Some(l)) = (head.get_mut(run), tail.get_mut(run), last.get_mut(run)) else { return Ok(false) };
             match links.get_mut(*t) {
-                Some(link) => *link = index as u64,
+                Some(link) => *link = index as u16,
                 None => *h = index,
             }
             *t = index;
             *l = s.offset;
-            *links.get_mut(index).ok_or(Error::NoExec)? = END as u64;
+            *links.get_mut(index).ok_or(Error::NoExec)? = END as u16;
         }
         // The head offsets, cached: one compare per run for each placed section.
         let offset_of = |index: usize| self.headers.get(index).map_or(Addr::MAX, |s| s.offset);
@@ -522,19 +522,14 @@ impl<'a> SectionTable<'a> {
         Ok(true)
     }
 
-    /// `order` = section indices sorted by (file offset, index).
-    fn sort_by_offset(&self, order: &mut [u16], keys: &mut [u64]) -> Result<()> {
-        // Sort (offset, index) keys, not indices looked up on every comparison: the
-        // sort is n log n comparisons. Offsets past 2^48 (only NOBITS sections can
-        // claim those) saturate and then sort by index.
-        for (index, key) in keys.iter_mut().enumerate() {
-            let offset = u64::from(self.offset_of(index).ok_or(Error::NoExec)?).min((1 << 48) - 1);
-            *key = (offset << 16) | u64::from(u16::try_from(index).map_err(|_| Error::NoExec)?);
+    /// `order` = section indices sorted by (file offset, index): the general case, for
+    /// files the run merge declines (a section's offset is one field read away).
+    fn sort_by_offset(&self, order: &mut [u16]) -> Result<()> {
+        for (index, slot) in order.iter_mut().enumerate() {
+            *slot = u16::try_from(index).map_err(|_| Error::NoExec)?;
         }
-        crate::sort::sort_by(keys, |a, b| a < b);
-        for (slot, key) in order.iter_mut().zip(keys.iter()) {
-            *slot = *key as u16;
-        }
+        let key = |index: u16| (self.headers.get(usize::from(index)).map_or(0, |s| s.offset), index);
+        crate::sort::sort_by(order, |&a, &b| key(a) < key(b));
         Ok(())
     }
 }
@@ -699,12 +694,12 @@ mod tests {
             let t = SectionTable::new(&raw, Class::Elf32);
             let n = offsets.len();
             let (mut merged, mut sorted) = (vec![0u16; n], vec![0u16; n]);
-            let (mut k1, mut k2) = (vec![0u64; n], vec![0u64; n]);
-            t.sort_by_offset(&mut sorted, &mut k2).unwrap();
+            let mut links = vec![0u16; n];
+            t.sort_by_offset(&mut sorted).unwrap();
             let mut want: Vec<u16> = (0..n as u16).collect();
             want.sort_by_key(|&i| (offsets[usize::from(i)], i));
             assert_eq!(sorted, want, "sort, offsets {offsets:?}");
-            if t.merge_runs(&mut merged, &mut k1).unwrap() {
+            if t.merge_runs(&mut merged, &mut links).unwrap() {
                 assert_eq!(merged, want, "merge, offsets {offsets:?}");
             } else {
                 assert!(offsets.len() > 4, "declined a file of few runs: {offsets:?}");

@@ -114,7 +114,8 @@ pub struct Loaded {
     pub regions: [RegionPlan; mem::COUNT],
     pub mems: [RegionMem; mem::COUNT],
     pub places: Option<HeapArray<SectionPlace>>,
-    /// Section indices in file order (from validation), until the layout is planned.
+    /// Section indices in file order (from validation; the first `shnum` entries, the
+    /// rest was the merge's scratch), until the layout is planned.
     pub file_order: Option<HeapArray<u16>>,
     pub image: Image,
     pub exports: Option<HeapArray<llext_symbol>>,
@@ -298,10 +299,11 @@ fn parse<'a>(platform: PlatformRef, arch: Arch, source: &mut dyn Source, out: &'
     // Long-lived first, then the transients, which are freed last-in first-out and so
     // leave no holes in the heap (power-of-two MPU regions need large aligned blocks).
     let places = layout::new_places(platform, header.shnum)?;
-    let mut file_order = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum)?;
+    // The file order, and after it the merge's scratch links: one block for both.
+    let mut file_order = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum.checked_mul(2).ok_or(Error::NoMem)?)?;
     {
-        let mut keys = HeapArray::<u64>::zeroed(platform, MemKind::Meta, header.shnum)?;
-        SectionTable::new(section_headers.sections(), header.class).validate(&header, source.file_len(), file_order.as_mut_slice(), keys.as_mut_slice())?;
+        let (order, links) = file_order.as_mut_slice().split_at_mut(header.shnum);
+        SectionTable::new(section_headers.sections(), header.class).validate(&header, source.file_len(), order, links)?;
     }
     Ok(init_in_place(out, header, &header_raw, section_headers, places, file_order))
 }
@@ -394,7 +396,7 @@ fn map_sections(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Sou
         let start = index * section_size;
         raw_headers.get(start..start + section_size).is_some_and(|raw| hooks.is_detached(index, raw))
     };
-    let order = file_order.as_ref().map_or(&[][..], |o| o.as_slice());
+    let order = file_order.as_ref().and_then(|o| o.as_slice().get(..header.shnum)).unwrap_or(&[]);
     layout::plan(PlanInput { header, sections: &sections, names, tables, file_order: order, detached: Some(&mut detached) }, places, regions)?;
     // The file order was only needed for the plan.
     *file_order = None;

@@ -30,6 +30,35 @@ pub unsafe fn c_str<'a>(ptr: *const c_char) -> &'a [u8] {
     unsafe { CStr::from_ptr(ptr) }.to_bytes()
 }
 
+/// Orders the C string at `ptr` (NULL: empty) against `name` as `c_str(ptr).cmp(name)`
+/// would, reading the C string only as far as they agree: lookups compare many table
+/// names against one key, and measuring each name first doubled their cost.
+///
+/// # Safety
+/// As [`c_str`].
+pub unsafe fn cmp_c_str(ptr: *const c_char, name: &[u8]) -> Ordering {
+    if ptr.is_null() {
+        return [].as_slice().cmp(name);
+    }
+    let mut at = ptr.cast::<u8>();
+    for &want in name {
+        // SAFETY: memory read inside the NUL-terminated string: every byte before this
+        // one was non-NUL (and equal to `name`'s).
+        let have = unsafe { *at };
+        if have != want {
+            return if have == 0 { Ordering::Less } else { have.cmp(&want) };
+        }
+        // SAFETY: `have` was not the NUL, so the string goes on.
+        at = unsafe { at.add(1) };
+    }
+    // SAFETY: as above: `name` matched, so the string has a byte here (maybe its NUL).
+    if unsafe { *at } == 0 {
+        Ordering::Equal
+    } else {
+        Ordering::Greater
+    }
+}
+
 /// The base image's export table, with the order needed for binary search.
 pub struct BaseTable {
     entries: &'static [llext_const_symbol],
@@ -107,20 +136,24 @@ impl BaseTable {
     /// Address exported under `key`; `None` if absent or exported as NULL (a syscall
     /// whose implementation is not linked).
     pub fn find(&self, key: Key<'_>) -> Option<usize> {
+        let order = |e: &llext_const_symbol| match key {
+            // SAFETY: `new`'s contract: names are valid strings living with the table.
+            Key::Name(name) if self.by == LinkBy::Name => unsafe { cmp_c_str(e.name_or_slid as *const c_char, name) },
+            _ => self.key(e).cmp(&key),
+        };
         let (mut lo, mut hi) = (0usize, self.entries.len());
         // Lower bound: the first entry not less than `key`, so duplicates resolve to
         // the first one, as Zephyr's linear search does.
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let e = self.entry(mid)?;
-            if self.key(e) < key {
+            if order(self.entry(mid)?) == Ordering::Less {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
         let e = self.entry(lo)?;
-        (self.key(e) == key && !e.addr.is_null()).then_some(e.addr as usize)
+        (order(e) == Ordering::Equal && !e.addr.is_null()).then_some(e.addr as usize)
     }
 }
 
@@ -143,8 +176,32 @@ pub fn sort_exports(table: &mut [llext_symbol]) {
 /// Binary search in a sorted export table.
 pub fn find_export(table: &[llext_symbol], name: &[u8]) -> Option<*mut core::ffi::c_void> {
     // SAFETY: as in `sort_exports`.
-    let first = table.partition_point(|s| unsafe { c_str(s.name) } < name);
+    let first = table.partition_point(|s| unsafe { cmp_c_str(s.name, name) } == Ordering::Less);
     let s = table.get(first)?;
     // SAFETY: as above.
-    (unsafe { c_str(s.name) } == name).then_some(s.addr)
+    (unsafe { cmp_c_str(s.name, name) } == Ordering::Equal).then_some(s.addr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cmp_c_str` orders exactly as comparing the measured C string does: equal,
+    /// prefixes either way, first difference, empty, and NULL.
+    #[test]
+    fn c_string_order_matches_slice_order() {
+        let names: [&CStr; 7] = [c"", c"a", c"ab", c"abc", c"abd", c"b", c"printk"];
+        let keys: [&[u8]; 8] = [b"", b"a", b"ab", b"abc", b"abcd", b"abd", b"aa", b"printk"];
+        for name in names {
+            for key in keys {
+                // SAFETY: NUL-terminated literals.
+                let (got, want) = unsafe { (cmp_c_str(name.as_ptr(), key), c_str(name.as_ptr()).cmp(key)) };
+                assert_eq!(got, want, "{name:?} vs {key:?}");
+            }
+        }
+        for key in keys {
+            // SAFETY: NULL reads as the empty string.
+            assert_eq!(unsafe { cmp_c_str(core::ptr::null(), key) }, [].as_slice().cmp(key));
+        }
+    }
 }
