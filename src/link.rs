@@ -114,6 +114,10 @@ fn rel_target(input: &LinkInput, index: usize) -> Option<RelTarget> {
     }
 }
 
+/// Entries read per call from a loader that cannot be peeked (Zephyr's loader reads one
+/// at a time; a couple per call halves the calls without growing the frame much).
+const REL_BATCH: usize = 2;
+
 /// Largest relocation entry of the compiled-in classes (ELF64 RELA, or ELF32 RELA).
 const MAX_REL_SIZE: usize = if cfg!(feature = "arch-x86_64") { 24 } else { 12 };
 
@@ -133,14 +137,14 @@ fn for_each_rel(
     let Some(base) = source.peek(s.offset, count * size) else {
         return for_each_rel_batched(input, source, s.offset, rela, count, &mut f);
     };
-    let mut entry = [0u8; MAX_REL_SIZE];
-    let entry = entry.get_mut(..size).ok_or(Error::NoExec)?;
     for i in 0..count {
-        // SAFETY: memory read of one entry inside the range `peek` checked; copied out
-        // so no reference into the buffer lives while `f` writes relocated bytes
-        // (a malformed file may overlap the two).
-        unsafe { core::ptr::copy_nonoverlapping(base.add(i * size), entry.as_mut_ptr(), size) };
-        f(source, decode_rel(input.header.class, rela, entry).ok_or(Error::NoExec)?)?;
+        // SAFETY: memory read of one entry inside the range `peek` checked, decoded to a
+        // value before `f` runs: no reference into the buffer lives while `f` writes
+        // relocated bytes (not a copy either: its variable length made it a memcpy call
+        // per relocation).
+        let entry = unsafe { core::slice::from_raw_parts(base.add(i * size).cast_const(), size) };
+        let rel = decode_rel(input.header.class, rela, entry).ok_or(Error::NoExec)?;
+        f(source, rel)?;
     }
     Ok(())
 }
@@ -440,29 +444,53 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
         let in_image = matches!(target, RelTarget::Image);
         #[cfg(not(feature = "elf-shared"))]
         let in_image = false;
-        let result = for_each_rel(input, source, index, |source, rel| {
-            let outcome = (|| {
-                let target = resolve_symbol(input, source, resolver, image.got_base, rel.sym)?;
-                // ET_REL: `r_offset` is a section offset; ET_DYN: a link-time address.
-                let offset = if in_image { rel.offset.checked_sub(input.image.vma_base) } else { Some(rel.offset) };
-                let offset = offset.and_then(|o| usize::try_from(o).ok()).ok_or(Error::NoExec)?;
-                // SAFETY: memory write: `write..write+len` is the target section's
-                // memory (its region, the ET_DYN image or, for a detached section, the
-                // loader buffer); the relocator bounds every access to it, and no
-                // other reference to these bytes is alive during the call.
-                let bytes = unsafe { core::slice::from_raw_parts_mut(write, len) };
-                let place = Place { bytes, offset, address: run.wrapping_add(offset as Addr) };
-                arch::relocate(arch, &Reloc { r_type: rel.r_type, addend: rel.addend }, place, &target, &image, &mut aux)
-            })();
-            if let Err(e) = outcome {
-                crate::error!(c"relocation type %lu at 0x%lx (section %lu) failed", rel.r_type, rel.offset, index);
-                first_error.get_or_insert(e);
+        // The entries, straight from the loader's buffer when it can be peeked, else a
+        // few at a time; one loop either way, so the per-relocation work is inline
+        // here rather than a callback per entry.
+        let Ok(s) = input.sections.at(index) else { continue };
+        let rela = s.sh_type == SHT_RELA;
+        let size = input.header.class.rel_size(rela);
+        let count = (s.size / size as Addr) as usize;
+        let peeked = source.peek(s.offset, count * size);
+        let mut batch = [0u8; MAX_REL_SIZE * REL_BATCH];
+        let mut done = 0;
+        while done < count {
+            let entries: &[u8] = match peeked {
+                // SAFETY: memory read of the entries `peek` checked. Validation keeps
+                // sections from sharing file bytes, so no relocation writes into them.
+                Some(base) => unsafe { core::slice::from_raw_parts(base.cast_const(), count * size) },
+                None => {
+                    let n = (count - done).min(REL_BATCH);
+                    let Some(bytes) = batch.get_mut(..n * size) else { break };
+                    if let Err(e) = source.read_at(s.offset + (done * size) as Addr, bytes) {
+                        // Reading the entries failed: nothing more for this section.
+                        first_error.get_or_insert(e);
+                        break;
+                    }
+                    bytes
+                }
+            };
+            done += entries.len() / size;
+            for entry in entries.chunks_exact(size) {
+                let Some(rel) = decode_rel(input.header.class, rela, entry) else { continue };
+                let outcome = (|| {
+                    let target = resolve_symbol(input, source, resolver, image.got_base, rel.sym)?;
+                    // ET_REL: `r_offset` is a section offset; ET_DYN: a link-time address.
+                    let offset = if in_image { rel.offset.checked_sub(input.image.vma_base) } else { Some(rel.offset) };
+                    let offset = offset.and_then(|o| usize::try_from(o).ok()).ok_or(Error::NoExec)?;
+                    // SAFETY: memory write: `write..write+len` is the target section's
+                    // memory (its region, the ET_DYN image or, for a detached section,
+                    // the loader buffer); the relocator bounds every access to it, and
+                    // no other reference to these bytes is alive during the call.
+                    let bytes = unsafe { core::slice::from_raw_parts_mut(write, len) };
+                    let place = Place { bytes, offset, address: run.wrapping_add(offset as Addr) };
+                    arch::relocate(arch, &Reloc { r_type: rel.r_type, addend: rel.addend }, place, &target, &image, &mut aux)
+                })();
+                if let Err(e) = outcome {
+                    crate::error!(c"relocation type %lu at 0x%lx (section %lu) failed", rel.r_type, rel.offset, index);
+                    first_error.get_or_insert(e);
+                }
             }
-            Ok(())
-        });
-        // Reading the entries failed: nothing more can be done for this section.
-        if let Err(e) = result {
-            first_error.get_or_insert(e);
         }
     }
     match first_error {
