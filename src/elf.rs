@@ -367,7 +367,7 @@ impl<'a> SectionTable<'a> {
     /// File range `(offset, end)` of section `index` if it occupies bytes in the file
     /// (as `Section::has_file_bytes`).
     pub fn file_range_of(&self, index: usize) -> Option<(Addr, Addr)> {
-        let s = self.get(index)?;
+        let s = self.headers.get(index)?;
         s.has_file_bytes().then(|| (s.offset, s.file_end()))
     }
 

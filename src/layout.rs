@@ -619,26 +619,37 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
     }
 
     let kind = if plan.desc.is_exec() { MemKind::Text } else if alloc_region { MemKind::Data } else { MemKind::Meta };
-    let mut block = HeapBlock::zeroed(input.platform, kind, alloc_size, align)?;
+    // A region that is one file range is written once: pre-pad, file bytes, tail.
+    // Packed regions (gaps) and the BSS start from a zeroed block.
+    let spanned_copy = file_backed && !plan.packed;
+    let mut block = match spanned_copy {
+        true => HeapBlock::unwritten(input.platform, kind, alloc_size, align)?,
+        false => HeapBlock::zeroed(input.platform, kind, alloc_size, align)?,
+    };
     let write = block.as_ptr();
     let run = input.platform.run_address(write).ok_or(Error::Fault)?;
-    if file_backed {
+    if spanned_copy {
+        let prepad = plan.desc.info as usize;
+        let len = plan.size.checked_sub(prepad).ok_or(Error::NoExec)?;
+        let tail = alloc_size.checked_sub(plan.size).ok_or(Error::NoMem)?;
+        // SAFETY: memory writes inside the block's `alloc_size` bytes (prepad <= size <=
+        // alloc_size, checked above): the pre-pad zeroed, the file range after it copied,
+        // the tail (aux area, protection rounding) zeroed, so every byte is written once
+        // before anything reads the block.
+        unsafe {
+            write.write_bytes(0, prepad);
+            source.read_raw(plan.desc.offset + prepad as Addr, write.add(prepad), len)?;
+            write.add(plan.size).write_bytes(0, tail);
+        }
+    } else if file_backed {
         let bytes = block.bytes_mut();
-        if plan.packed {
-            for (section_index, s) in input.sections.iter() {
-                let Some(p) = places.get(section_index) else { continue };
-                if usize::from(p.region) != index || p.detached || !s.has_file_bytes() {
-                    continue;
-                }
-                let dst = slice_at(bytes, p.offset, s.size)?;
-                source.read_at(s.offset, dst)?;
+        for (section_index, s) in input.sections.iter() {
+            let Some(p) = places.get(section_index) else { continue };
+            if usize::from(p.region) != index || p.detached || !s.has_file_bytes() {
+                continue;
             }
-        } else {
-            // Zero the pre-pad (the block is zeroed) and copy the file range after it.
-            let prepad = plan.desc.info as usize;
-            let len = plan.size.checked_sub(prepad).ok_or(Error::NoExec)?;
-            let dst = slice_at(bytes, prepad, len as Addr)?;
-            source.read_at(plan.desc.offset + prepad as Addr, dst)?;
+            let dst = slice_at(bytes, p.offset, s.size)?;
+            source.read_at(s.offset, dst)?;
         }
     }
     let aux_write = write.wrapping_add(aux_offset(plan.size));

@@ -407,7 +407,8 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
         return Err(Error::NoExec);
     }
     let per_symbol = |n: usize| -> Result<Option<HeapArray<u32>>> {
-        if n == 0 {
+        // Without `got-veneers` nothing is ever reserved (`plan_aux`): no code for it.
+        if n == 0 || !cfg!(feature = "got-veneers") {
             Ok(None)
         } else {
             HeapArray::zeroed(input.platform, MemKind::Meta, input.symbols.len().max(1)).map(Some)

@@ -27,6 +27,22 @@ pub trait Source {
     /// Copies `out.len()` bytes from file offset `offset`.
     fn read_at(&mut self, offset: Addr, out: &mut [u8]) -> Result<()>;
 
+    /// Copies `len` bytes from file offset `offset` to `out`, memory that need not be
+    /// initialised: a region's copy is written once, not zeroed first. The default zeroes
+    /// it and calls `read_at`.
+    ///
+    /// # Safety
+    /// `out` must be valid for `len` bytes of writes and not aliased.
+    unsafe fn read_raw(&mut self, offset: Addr, out: *mut u8, len: usize) -> Result<()> {
+        // SAFETY: memory write of the `len` bytes the caller vouches for, after which
+        // they are initialised and may be viewed as a slice.
+        let out = unsafe {
+            out.write_bytes(0, len);
+            core::slice::from_raw_parts_mut(out, len)
+        };
+        self.read_at(offset, out)
+    }
+
     /// Pointer to `len` bytes at `offset` inside a buffer that stays valid as `storage()`
     /// promises, or `None` if the source cannot expose its bytes. Implementations check
     /// the range.
@@ -87,9 +103,15 @@ impl SliceSource {
 
 impl Source for SliceSource {
     fn read_at(&mut self, offset: Addr, out: &mut [u8]) -> Result<()> {
-        let src = self.peek(offset, out.len()).ok_or(Error::NoExec)?;
-        // SAFETY: memory read of a range `peek` checked against the buffer.
-        unsafe { core::ptr::copy_nonoverlapping(src, out.as_mut_ptr(), out.len()) };
+        // SAFETY: `out` is a live, unaliased slice of its length.
+        unsafe { self.read_raw(offset, out.as_mut_ptr(), out.len()) }
+    }
+
+    unsafe fn read_raw(&mut self, offset: Addr, out: *mut u8, len: usize) -> Result<()> {
+        let src = self.peek(offset, len).ok_or(Error::NoExec)?;
+        // SAFETY: memory read of a range `peek` checked against the buffer, into the
+        // `len` bytes the caller vouches for.
+        unsafe { core::ptr::copy_nonoverlapping(src, out, len) };
         Ok(())
     }
 

@@ -58,15 +58,21 @@ impl Source for CLoader {
     }
 
     fn read_at(&mut self, offset: Addr, out: &mut [u8]) -> Result<()> {
-        check_range(self.len, offset, out.len() as Addr)?;
-        if out.is_empty() {
+        // SAFETY: `out` is a live, unaliased slice of its length.
+        unsafe { self.read_raw(offset, out.as_mut_ptr(), out.len()) }
+    }
+
+    unsafe fn read_raw(&mut self, offset: Addr, out: *mut u8, len: usize) -> Result<()> {
+        check_range(self.len, offset, len as Addr)?;
+        if len == 0 {
             return Ok(());
         }
         self.seek(offset)?;
         // SAFETY: memory read of the loader vtable.
         let read = unsafe { (*self.ldr).read }.ok_or(Error::Inval)?;
-        // SAFETY: platform call: the loader writes at most `out.len()` bytes into `out`.
-        errno(unsafe { read(self.ldr, out.as_mut_ptr().cast(), out.len()) })
+        // SAFETY: platform call: the loader writes at most `len` bytes into `out`, which
+        // the caller vouches for.
+        errno(unsafe { read(self.ldr, out.cast(), len) })
     }
 
     fn peek(&mut self, offset: Addr, len: usize) -> Option<*mut u8> {
