@@ -18,6 +18,9 @@
 //!   Zephyr branches to address 0 or fails with "out of range".
 //! - More types: THM_JUMP19/11/8, THM_PC8, ABS16, ABS8, GOTOFF32, BASE_PREL, GOT_BREL,
 //!   GOT_PREL.
+//! - Built for an M-profile core (Cortex-M, `target_feature = "mclass"`), the ARM-state
+//!   types (PC24, CALL, JUMP24, MOVW/MOVT A1, V4BX) are refused with `-ENOEXEC`: the
+//!   core cannot execute ARM-state code, so an extension carrying it could not run.
 
 use super::{write_u32, Aux, AuxNeed, Image, Place, Reloc, SymbolKind, Target, VeneerKind};
 use crate::elf::{Addr, SAddr};
@@ -57,6 +60,7 @@ const R_ARM_THM_JUMP11: u32 = 102;
 const R_ARM_THM_JUMP8: u32 = 103;
 
 /// PC bias a standard branch addend carries (REL: stored in the instruction).
+#[cfg(not(target_feature = "mclass"))]
 const ARM_BIAS: u32 = -8i32 as u32;
 const THUMB_BIAS: u32 = -4i32 as u32;
 
@@ -152,8 +156,16 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
         }
         // Zephyr's rewrite of BX Rm into MOV PC, Rm (same condition and Rm), which
         // interworks in ARM state on ARMv7+ and also runs on ARMv4.
+        #[cfg(not(target_feature = "mclass"))]
         R_ARM_V4BX => Ok((old & 0xF000_000F) | 0x01A0_F000),
+        #[cfg(not(target_feature = "mclass"))]
         R_ARM_PC24 | R_ARM_CALL | R_ARM_JUMP24 => arm_branch(reloc, old, s, p, target, aux),
+        // An M-profile core runs Thumb only: ARM-state code could never execute.
+        #[cfg(target_feature = "mclass")]
+        R_ARM_V4BX | R_ARM_PC24 | R_ARM_CALL | R_ARM_JUMP24 | R_ARM_MOVW_ABS_NC | R_ARM_MOVT_ABS | R_ARM_MOVW_PREL_NC | R_ARM_MOVT_PREL => {
+            crate::error!(c"ARM-state relocation type %lu: this core runs Thumb code only", r_type);
+            Err(Error::NoExec)
+        }
         R_ARM_THM_CALL | R_ARM_THM_JUMP24 => thumb_branch(reloc, upper, lower, s, p, target, aux),
         R_ARM_THM_JUMP19 => {
             let imm = (upper >> 10 & 1) << 20
@@ -191,6 +203,7 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
             }
             Ok((old & 0xFF00) | (off as u32 >> 2))
         }
+        #[cfg(not(target_feature = "mclass"))]
         R_ARM_MOVW_ABS_NC | R_ARM_MOVT_ABS | R_ARM_MOVW_PREL_NC | R_ARM_MOVT_PREL => {
             // A1 encoding: imm4 in [19:16], imm12 in [11:0].
             let v = mov_imm(r_type, s, a(sext((old >> 4 & 0xF000) | (old & 0xFFF), 16)), p);
@@ -213,6 +226,7 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
 }
 
 /// ARM-state B/BL/BLX (imm24 words; BLX adds H for the half-word): the new instruction.
+#[cfg(not(target_feature = "mclass"))]
 fn arm_branch(reloc: &Reloc, insn: u32, s: u32, p: u32, target: &Target, aux: &mut dyn Aux) -> Result<u32> {
     let is_blx = insn >> 28 == 0xF;
     let rel = sext((insn & 0x00FF_FFFF) << 2, 26);
