@@ -197,10 +197,12 @@ unsafe impl Platform for TargetPlatform {
 /// An allocation from a platform heap, freed when dropped: error paths cannot leak.
 pub struct HeapBlock {
     platform: PlatformRef,
-    kind: MemKind,
     ptr: NonNull<u8>,
     size: usize,
-    align: usize,
+    kind: MemKind,
+    /// log2 of the alignment (a power of two): with `kind` in one word, a block is three
+    /// words on a 32-bit target, and so is every `Result`/`Option` of one.
+    align_log2: u8,
 }
 
 impl HeapBlock {
@@ -223,7 +225,7 @@ impl HeapBlock {
             crate::error!(c"out of heap: %lu bytes, %lu-aligned", size, align);
             return Err(Error::NoMem);
         };
-        Ok(HeapBlock { platform, kind, ptr, size, align })
+        Ok(HeapBlock { platform, ptr, size, kind, align_log2: align.trailing_zeros() as u8 })
     }
 
     /// Start of the block (write address).
@@ -254,7 +256,7 @@ impl Drop for HeapBlock {
     fn drop(&mut self) {
         // SAFETY: platform call returning memory this block got from the same platform
         // and kind; nothing uses it after drop.
-        unsafe { self.platform.free(self.kind, self.ptr, self.size, self.align) }
+        unsafe { self.platform.free(self.kind, self.ptr, self.size, 1 << self.align_log2) }
     }
 }
 
