@@ -431,6 +431,8 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
     };
 
     let mut first_error = None;
+    // Entries read from a loader that cannot be peeked (one buffer for every section).
+    let mut batch = [0u8; MAX_REL_SIZE * REL_BATCH];
     for index in 0..input.sections.len() {
         let Some(target) = rel_target(input, index) else { continue };
         let (write, run, len) = match target {
@@ -453,7 +455,6 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
         let size = input.header.class.rel_size(rela);
         let count = (s.size / size as Addr) as usize;
         let peeked = source.peek(s.offset, count * size);
-        let mut batch = [0u8; MAX_REL_SIZE * REL_BATCH];
         let mut done = 0;
         while done < count {
             let entries: &[u8] = match peeked {
