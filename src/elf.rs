@@ -386,7 +386,16 @@ impl<'a> SectionTable<'a> {
     /// and overlaps. `order` (one `u16` per section) comes back holding the section
     /// indices in file order (see `check_overlaps`); `links` (one `u16` per section) is
     /// scratch for the merge.
-    pub fn validate(&self, header: &Header, file_len: Option<Addr>, order: &mut [u16], links: &mut [u16]) -> Result<()> {
+    ///
+    /// Returns the index of the symbol table the load links with: the one `SHT_SYMTAB`
+    /// of an `ET_REL` file (`SHT_DYNSYM` of an `ET_DYN` one); none, or two, is an error.
+    pub fn validate(&self, header: &Header, file_len: Option<Addr>, order: &mut [u16], links: &mut [u16]) -> Result<usize> {
+        let want = match header.elf_type {
+            ElfType::Relocatable => SHT_SYMTAB,
+            #[cfg(feature = "elf-shared")]
+            ElfType::Shared => SHT_DYNSYM,
+        };
+        let mut symtab = None;
         let shnum = self.len();
         let shstrtab = self.at(header.shstrndx)?;
         if shstrtab.sh_type != SHT_STRTAB {
@@ -420,6 +429,9 @@ impl<'a> SectionTable<'a> {
                     if strtab_type != SHT_STRTAB || s.link == 0 {
                         return Err(bad(c"symbol table not linked to a string table"));
                     }
+                    if s.sh_type == want && symtab.replace(index).is_some() {
+                        return Err(bad(c"more than one symbol table"));
+                    }
                 }
                 SHT_REL | SHT_RELA => {
                     let want = self.class.rel_size(s.sh_type == SHT_RELA) as Addr;
@@ -444,7 +456,11 @@ impl<'a> SectionTable<'a> {
                 _ => {}
             }
         }
-        self.check_overlaps(order, links)
+        self.check_overlaps(order, links)?;
+        symtab.ok_or_else(|| {
+            crate::error!(c"no symbol table");
+            Error::NoExec
+        })
     }
 
     /// Sections with file bytes must not share any: one byte patched through two

@@ -16,7 +16,6 @@
 use crate::elf::{
     Addr, ElfType, Header, Section, SectionTable, StringTable, SHT_FINI_ARRAY,
     SHT_INIT_ARRAY, SHT_NOBITS, SHT_NULL, SHT_PREINIT_ARRAY, SHT_PROGBITS, SHT_REL, SHT_RELA,
-    SHT_SYMTAB,
 };
 use crate::error::{Error, Result};
 // The trait is in scope for the target builds' static `PlatformRef`.
@@ -124,31 +123,6 @@ pub struct Tables {
     pub symtab: usize,
     pub strtab: usize,
     pub shstrtab: usize,
-}
-
-/// Finds the tables: `.symtab` (`ET_REL`) or `.dynsym` (`ET_DYN`), its string table by
-/// `sh_link` and the section-name table by `e_shstrndx`.
-pub fn find_tables(header: &Header, sections: &SectionTable) -> Result<Tables> {
-    let want = match header.elf_type {
-        ElfType::Relocatable => SHT_SYMTAB,
-        #[cfg(feature = "elf-shared")]
-        ElfType::Shared => crate::elf::SHT_DYNSYM,
-    };
-    let mut found = None;
-    for (index, s) in sections.iter() {
-        if s.sh_type == want {
-            if found.is_some() {
-                crate::error!(c"more than one symbol table");
-                return Err(Error::NoExec);
-            }
-            found = Some((index, s.link as usize));
-        }
-    }
-    let Some((symtab, strtab)) = found else {
-        crate::error!(c"no symbol table");
-        return Err(Error::NoExec);
-    };
-    Ok(Tables { symtab, strtab, shstrtab: header.shstrndx })
 }
 
 /// Region a section belongs to by Zephyr 4.3's rules, before the loaded/size filters.

@@ -117,6 +117,8 @@ pub struct Loaded {
     /// Section indices in file order (from validation; the first `shnum` entries, the
     /// rest was the merge's scratch), until the layout is planned.
     pub file_order: Option<HeapArray<u16>>,
+    /// The symbol table the load links with (found by validation).
+    pub symtab: usize,
     pub image: Image,
     pub exports: Option<HeapArray<llext_symbol>>,
     /// Heap bytes accounted to this extension (`alloc_size`).
@@ -301,16 +303,18 @@ fn parse<'a>(platform: PlatformRef, arch: Arch, source: &mut dyn Source, out: &'
     let places = layout::new_places(platform, header.shnum)?;
     // The file order, and after it the merge's scratch links: one block for both.
     let mut file_order = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum.checked_mul(2).ok_or(Error::NoMem)?)?;
+    let symtab;
     {
         let (order, links) = file_order.as_mut_slice().split_at_mut(header.shnum);
-        SectionTable::new(section_headers.sections(), header.class).validate(&header, source.file_len(), order, links)?;
+        symtab = SectionTable::new(section_headers.sections(), header.class).validate(&header, source.file_len(), order, links)?;
     }
-    Ok(init_in_place(out, header, &header_raw, section_headers, places, file_order))
+    Ok(init_in_place(out, header, &header_raw, section_headers, places, file_order, symtab))
 }
 
 /// Writes a fresh `Loaded` into `out` field by field: built as one value it would be a
 /// stack temporary the size of the whole struct (regions and memories are ~1.5 KiB).
-fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_raw: &[u8; MAX_HEADER_SIZE], section_headers: HeaderTable, places: HeapArray<SectionPlace>, file_order: HeapArray<u16>) -> &'a mut Loaded {
+#[allow(clippy::too_many_arguments)] // one per field it writes
+fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_raw: &[u8; MAX_HEADER_SIZE], section_headers: HeaderTable, places: HeapArray<SectionPlace>, file_order: HeapArray<u16>, symtab: usize) -> &'a mut Loaded {
     let p = out.as_mut_ptr();
     // SAFETY: memory writes: every field of `*p` is written exactly once through raw
     // field pointers before `*p` is referenced; each array element gets a valid value.
@@ -326,6 +330,7 @@ fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_ra
         }
         core::ptr::addr_of_mut!((*p).places).write(Some(places));
         core::ptr::addr_of_mut!((*p).file_order).write(Some(file_order));
+        core::ptr::addr_of_mut!((*p).symtab).write(symtab);
         core::ptr::addr_of_mut!((*p).image).write(Image::default());
         core::ptr::addr_of_mut!((*p).exports).write(None);
         core::ptr::addr_of_mut!((*p).alloc_size).write(0);
@@ -343,7 +348,8 @@ fn fill(
     hooks: &mut dyn LoadHooks,
 ) -> Result<()> {
     let sections = loaded.sections();
-    let tables = layout::find_tables(&loaded.header, &sections)?;
+    let symtab = sections.at(loaded.symtab)?;
+    let tables = layout::Tables { symtab: loaded.symtab, strtab: symtab.link as usize, shstrtab: loaded.header.shstrndx };
     map_sections(loaded, platform, source, params, hooks, tables)?;
     let aux_plan = place_regions(loaded, platform, source, params, tables)?;
     if params.relocate_local {
