@@ -161,17 +161,14 @@ pub struct PlanInput<'a, 'b> {
     pub detached: Option<&'b mut dyn FnMut(usize) -> bool>,
 }
 
-/// Maps sections to regions and computes every region's extent. `regions` come as a
-/// fresh `Loaded` has them (default), but for the name table's, which was planned on its
-/// own to read the names and is planned again here.
+/// Maps sections to regions and computes every region's extent. `places` come as
+/// `new_places` made them (no section loaded) and `regions` as a fresh `Loaded` has them
+/// (default), but for the name table's, which was planned on its own to read the names
+/// and is planned again here.
 pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut [RegionPlan; mem::COUNT]) -> Result<()> {
     let PlanInput { header, sections, names, tables, file_order, mut detached } = input;
     if let Some(names) = regions.get_mut(mem::SHSTRTAB) {
         *names = RegionPlan::default();
-    }
-
-    for place in places.iter_mut() {
-        *place = SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false };
     }
 
     // The three tables are regions of their own.
@@ -696,7 +693,7 @@ pub fn slice_at(bytes: &mut [u8], offset: usize, len: Addr) -> Result<&mut [u8]>
     bytes.get_mut(offset..end).ok_or(Error::NoExec)
 }
 
-/// A zeroed section map for `shnum` sections.
+/// A section map for `shnum` sections, every one not loaded (`plan` fills it).
 pub fn new_places(platform: PlatformRef, shnum: usize) -> Result<HeapArray<SectionPlace>> {
-    HeapArray::zeroed(platform, MemKind::Meta, shnum)
+    HeapArray::filled(platform, MemKind::Meta, shnum, SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false })
 }

@@ -281,6 +281,19 @@ impl<T: Zeroable> HeapArray<T> {
         Ok(HeapArray { block, len, _marker: core::marker::PhantomData })
     }
 
+    /// `len` copies of `value`, written once (no zeroing first); `len` must be non-zero.
+    pub fn filled(platform: PlatformRef, kind: MemKind, len: usize, value: T) -> Result<Self> {
+        let size = len.checked_mul(core::mem::size_of::<T>()).ok_or(Error::NoMem)?;
+        let block = HeapBlock::unwritten(platform, kind, size, core::mem::align_of::<T>())?;
+        let first = block.as_ptr().cast::<T>();
+        for i in 0..len {
+            // SAFETY: memory write of element `i` of the `len` the block was sized and
+            // aligned for; every element is written before the array is handed out.
+            unsafe { first.add(i).write(value) };
+        }
+        Ok(HeapArray { block, len, _marker: core::marker::PhantomData })
+    }
+
     /// Bytes this array takes on the heap.
     pub fn heap_size(&self) -> usize {
         self.block.size()
