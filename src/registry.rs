@@ -201,7 +201,7 @@ impl Registry {
         }
 
         // Only the C part is zeroed: `load` writes `loaded` in place field by field and
-        // `platform` is written below (zeroing the ~2 KiB box first was 8% of a small load).
+        // `platform` is written below (zeroing the whole box first was wasted work).
         let block = HeapBlock::unwritten(self.platform, MemKind::Meta, core::mem::size_of::<ExtBox>(), core::mem::align_of::<ExtBox>())?;
         let boxed = block.as_ptr().cast::<ExtBox>();
         // SAFETY: memory write of the `public` field of the block just allocated: `struct
