@@ -286,7 +286,13 @@ function(llext_rs_build_core)
   # The headers belong to the cargo build that made the library (same features), so
   # they live next to it: build.rs only rewrites them when it reruns.
   set(include_dir ${cargo_target_dir}/include)
-  set(library ${cargo_target_dir}/${target_dir_name}/release/libllext_rs.a)
+  set(cargo_library ${cargo_target_dir}/${target_dir_name}/release/libllext_rs.a)
+  # What the image links: cargo's archive with compiler_builtins' symbols (all hidden)
+  # made local, so the loader's memcpy/memset and any 64-bit division come from the
+  # libc and libgcc the image links anyway, as C code's do. Otherwise the linker takes
+  # them from compiler_builtins, which sits in the same archive: ~1 KB more on
+  # Cortex-M3. (The ARM EABI names LLVM calls memcpy by are in llext_rs_glue.c.)
+  set(library ${cargo_target_dir}/link/libllext_rs.a)
 
   set(cargo_env
     CARGO_TARGET_DIR=${cargo_target_dir}
@@ -346,7 +352,11 @@ function(llext_rs_build_core)
   # Build time: cargo decides what is stale (sources, features, env).
   add_custom_target(llext_rs_core
     COMMAND ${CMAKE_COMMAND} -E env ${cargo_env} ${LLEXT_RS_CARGO} ${cargo_args} --quiet
-    BYPRODUCTS ${library}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${cargo_target_dir}/link
+    COMMAND ${CMAKE_OBJCOPY} --localize-hidden ${cargo_library} ${library}.tmp
+    # Unchanged: keep the timestamp, so the image is not relinked.
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different ${library}.tmp ${library}
+    BYPRODUCTS ${library} ${library}.tmp
     WORKING_DIRECTORY ${LLEXT_RS_DIR}
     COMMENT "llext-rs: cargo build (${target_dir_name})"
     USES_TERMINAL)

@@ -8,8 +8,8 @@ Sums the input sections the final image took from libllext_rs.a, per output sect
 (llext-rs and the crates LTO merged into it) and compiler_builtins (never part of LTO).
 Inside the LTO object, each section is attributed to a crate through the mangled
 symbol in its name (Rust v0 or legacy mangling); unmangled ones are the C API
-(#[no_mangle], llext-rs's own), `.Lanon`, `.str`, `.cst` ones are unnamed constants. The static heap
-arena (bare platform's PLATFORM) is shown apart from the rest of .bss.
+(#[no_mangle], llext-rs's own), `.Lanon`, `.str`, `.cst` ones are unnamed constants. The harness's
+heap arena (common/heap.c, the bare platform's memory) is shown apart from the rest of .bss.
 """
 import re
 import sys
@@ -125,15 +125,15 @@ def main():
     for column, section, size, source in parse(path):
         m = LIBS.search(source)
         if not m:
-            rest[COLUMNS.index(column)] += size
+            if 'llext_rs_heap_arena' in section and column == '.bss':
+                arena += size
+            else:
+                rest[COLUMNS.index(column)] += size
             continue
         member = m.group('member').split('-')[0]
         own = member  # the LTO object's crate: llext_rs (llext_rs_log with RIG_LOG)
         if member.startswith('compiler_builtins'):
             add('compiler_builtins', column, size)
-            continue
-        if 'PLATFORM' in section and column == '.bss' and size >= 1024:
-            arena += size
             continue
         crate = crate_of(section)
         if crate is None:
@@ -165,7 +165,7 @@ def main():
         print(f'  {label:<{width}}' + ''.join(f'{v:>9}' for v in rows[r]) + f'{sum(rows[r]):>9}')
     print(f'  {"total from libllext_rs.a":<{width}}' + ''.join(f'{v:>9}' for v in total)
           + f'{sum(total):>9}')
-    print(f'  {"+ the static LLEXT heap (bare PLATFORM, .bss)":<{width}}{"":>27}{arena:>9}')
+    print(f'  {"+ the LLEXT heap (common/heap.c, .bss)":<{width}}{"":>27}{arena:>9}')
     print(f'  {"rest of the rig image (harness, fixtures, libc)":<{width}}'
           + ''.join(f'{v:>9}' for v in rest) + f'{sum(rest):>9}')
     # For run.sh's LEAN line and budget check: the loader's code and constants.

@@ -3,8 +3,7 @@
  * libc does (lib/libc/minimal/source/string/string.c), so the instruction counts of the
  * lean case are what a Zephyr app would see; the rest go a byte at a time. Rust's core
  * calls memcpy/memmove/memset/memcmp/bcmp/strlen, as it would call the image's libc
- * under Zephyr; building them here keeps compiler_builtins' own copies out of the
- * footprint (they are not enabled: no -Zbuild-std-features=compiler-builtins-mem).
+ * under Zephyr (compiler_builtins' own copies are made local: rig/Makefile).
  */
 #include <string.h>
 
