@@ -539,13 +539,24 @@ impl<'a> SectionTable<'a> {
     }
 
     /// `order` = section indices sorted by (file offset, index): the general case, for
-    /// files the run merge declines (a section's offset is one field read away).
+    /// files the run merge declines (more runs than tools write). Insertion sort: no
+    /// code beyond this loop, quadratic only for files no tool writes.
     fn sort_by_offset(&self, order: &mut [u16]) -> Result<()> {
-        for (index, slot) in order.iter_mut().enumerate() {
-            *slot = u16::try_from(index).map_err(|_| Error::NoExec)?;
+        let offset_of = |index: u16| self.headers.get(usize::from(index)).map_or(0, |s| s.offset);
+        for i in 0..order.len() {
+            let index = u16::try_from(i).map_err(|_| Error::NoExec)?;
+            let offset = offset_of(index);
+            // Indices arrive in increasing order: equal offsets keep it.
+            let mut at = i;
+            while let Some(&before) = at.checked_sub(1).and_then(|b| order.get(b)) {
+                if offset_of(before) <= offset {
+                    break;
+                }
+                *order.get_mut(at).ok_or(Error::NoExec)? = before;
+                at -= 1;
+            }
+            *order.get_mut(at).ok_or(Error::NoExec)? = index;
         }
-        let key = |index: u16| (self.headers.get(usize::from(index)).map_or(0, |s| s.offset), index);
-        crate::sort::sort_by(order, |&a, &b| key(a) < key(b));
         Ok(())
     }
 }

@@ -15,7 +15,6 @@ pub mod link;
 pub mod load;
 pub mod platform;
 pub mod registry;
-pub mod sort;
 pub mod source;
 
 /// Without std nothing may unwind: a panic (a bug, never bad input) ends in the

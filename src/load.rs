@@ -14,7 +14,6 @@ use crate::link::{self, LinkInput, Resolver};
 #[cfg_attr(feature = "std", allow(unused_imports))]
 use crate::platform::{Access, HeapArray, HeapBlock, MemKind, Platform, PlatformRef};
 use crate::source::{Source, Storage};
-use crate::symbols::sort_exports;
 
 /// Options of one load (`struct llext_load_param`, plus build-time choices).
 #[derive(Clone, Copy, Debug)]
@@ -177,7 +176,7 @@ impl Extension {
         Some((m.write.wrapping_add(m.prepad), m.run + m.prepad as Addr, m.size - m.prepad))
     }
 
-    /// Exported symbols, sorted by name.
+    /// Exported symbols, in `.exported_sym` (or symbol table) order.
     pub fn exports(&self) -> &[llext_symbol] {
         self.exports.as_ref().map_or(&[], |e| e.as_slice())
     }
@@ -602,7 +601,6 @@ fn export_table(platform: PlatformRef, header: &Header, mems: &[RegionMem; mem::
         })?;
         *slot = llext_symbol { name, addr: word(addr) as usize as *mut core::ffi::c_void };
     }
-    sort_exports(table.as_mut_slice());
     Ok(Some(table))
 }
 
@@ -631,7 +629,6 @@ fn export_globals(input: &LinkInput, source: &mut dyn Source, mems: &[RegionMem;
         }
         n += 1;
     }
-    sort_exports(table.as_mut_slice());
     Ok(Some(table))
 }
 

@@ -103,11 +103,10 @@ impl Registry {
     ///
     /// # Safety
     /// See [`BaseTable::new`].
-    pub unsafe fn set_base(&self, entries: &'static [crate::ffi::types::llext_const_symbol], by: LinkBy) -> Result<()> {
+    pub unsafe fn set_base(&self, entries: &'static [crate::ffi::types::llext_const_symbol], by: LinkBy) {
         // SAFETY: forwarded contract.
-        let table = unsafe { BaseTable::new(entries, by, self.platform) }?;
+        let table = unsafe { BaseTable::new(entries, by) };
         self.with(|s| s.base = table);
-        Ok(())
     }
 
     /// Address the base image exports under `key` (`llext_find_sym(NULL, …)`).

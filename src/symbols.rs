@@ -1,12 +1,10 @@
-//! Symbol tables: the base image's exports (binary search, never a linear scan) and the
-//! export tables of loaded extensions (sorted at load time).
+//! Symbol tables: the base image's exports (binary search, as the linker sorts them)
+//! and the export tables of loaded extensions (scanned, as Zephyr's: a handful each).
 
 use core::cmp::Ordering;
 use core::ffi::{c_char, CStr};
 
-use crate::error::{Error, Result};
 use crate::ffi::types::{llext_const_symbol, llext_symbol};
-use crate::platform::{HeapArray, MemKind, PlatformRef};
 
 /// How base-image symbols are matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,47 +57,36 @@ pub unsafe fn cmp_c_str(ptr: *const c_char, name: &[u8]) -> Ordering {
     }
 }
 
-/// The base image's export table, with the order needed for binary search.
+/// The base image's export table: binary search when it is sorted (by name, or by
+/// SLID), as the module's linker script lays it out; a linear scan otherwise, as
+/// Zephyr's loader always does.
 pub struct BaseTable {
     entries: &'static [llext_const_symbol],
     by: LinkBy,
-    /// Entries in search order when the table itself is not sorted.
-    order: Option<HeapArray<u32>>,
+    sorted: bool,
 }
 
 impl BaseTable {
     /// An empty table.
     pub const fn empty() -> BaseTable {
-        BaseTable { entries: &[], by: LinkBy::Name, order: None }
+        BaseTable { entries: &[], by: LinkBy::Name, sorted: true }
     }
 
-    /// Wraps `entries`. If they are not sorted (by name, or by SLID), a sorted index is
-    /// built once on the metadata heap.
+    /// Wraps `entries`, noting whether they are sorted.
     ///
     /// # Safety
     /// With `LinkBy::Name`, every entry's name must be NULL or a NUL-terminated string
     /// that lives as long as the table.
-    pub unsafe fn new(entries: &'static [llext_const_symbol], by: LinkBy, platform: PlatformRef) -> Result<BaseTable> {
-        let mut table = BaseTable { entries, by, order: None };
-        let sorted = entries.windows(2).all(|w| match w {
-            [a, b] => table.compare(a, b) != Ordering::Greater,
+    pub unsafe fn new(entries: &'static [llext_const_symbol], by: LinkBy) -> BaseTable {
+        let mut table = BaseTable { entries, by, sorted: true };
+        table.sorted = entries.windows(2).all(|w| match w {
+            [a, b] => table.key(a) <= table.key(b),
             _ => true,
         });
-        if !sorted && !entries.is_empty() {
-            crate::warn!(c"base export table is not sorted; indexing %lu entries", entries.len());
-            let mut order = HeapArray::<u32>::zeroed(platform, MemKind::Meta, entries.len())?;
-            for (i, slot) in order.as_mut_slice().iter_mut().enumerate() {
-                *slot = u32::try_from(i).map_err(|_| Error::NoMem)?;
-            }
-            let t = &table;
-            let before = |a: &u32, b: &u32| match (entries.get(*a as usize), entries.get(*b as usize)) {
-                (Some(a), Some(b)) => t.compare(a, b) == Ordering::Less,
-                _ => false,
-            };
-            crate::sort::sort_by(order.as_mut_slice(), before);
-            table.order = Some(order);
+        if !table.sorted {
+            crate::warn!(c"base export table is not sorted: %lu entries searched one by one", entries.len());
         }
-        Ok(table)
+        table
     }
 
     pub fn len(&self) -> usize {
@@ -122,19 +109,9 @@ impl BaseTable {
         }
     }
 
-    fn compare(&self, a: &llext_const_symbol, b: &llext_const_symbol) -> Ordering {
-        self.key(a).cmp(&self.key(b))
-    }
-
-    fn entry(&self, rank: usize) -> Option<&llext_const_symbol> {
-        match &self.order {
-            Some(order) => self.entries.get(*order.as_slice().get(rank)? as usize),
-            None => self.entries.get(rank),
-        }
-    }
-
     /// Address exported under `key`; `None` if absent or exported as NULL (a syscall
-    /// whose implementation is not linked).
+    /// whose implementation is not linked). With duplicates, the first one (in sorted
+    /// order, else in table order, as Zephyr's scan).
     pub fn find(&self, key: Key<'_>) -> Option<usize> {
         let order = |e: &llext_const_symbol| match key {
             // SAFETY: `new`'s contract: names are valid strings living with the table.
@@ -142,17 +119,22 @@ impl BaseTable {
             _ => self.key(e).cmp(&key),
         };
         let (mut lo, mut hi) = (0usize, self.entries.len());
-        // Lower bound: the first entry not less than `key`, so duplicates resolve to
-        // the first one, as Zephyr's linear search does.
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if order(self.entry(mid)?) == Ordering::Less {
-                lo = mid + 1;
-            } else {
-                hi = mid;
+        if self.sorted {
+            // Lower bound: the first entry not less than `key`.
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if order(self.entries.get(mid)?) == Ordering::Less {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+        } else {
+            while lo < hi && order(self.entries.get(lo)?) != Ordering::Equal {
+                lo += 1;
             }
         }
-        let e = self.entry(lo)?;
+        let e = self.entries.get(lo)?;
         (order(e) == Ordering::Equal && !e.addr.is_null()).then_some(e.addr as usize)
     }
 }
@@ -164,22 +146,12 @@ pub enum Key<'a> {
     Slid(usize),
 }
 
-/// Sorts an extension's export table by name (duplicate names are a build mistake;
-/// ties are broken by address so the order is deterministic).
-pub fn sort_exports(table: &mut [llext_symbol]) {
-    // SAFETY: names in an export table point into the extension's memory, which lives
-    // as long as the table.
-    let key = |s: &llext_symbol| (unsafe { c_str(s.name) }, s.addr as usize);
-    crate::sort::sort_by(table, |a, b| key(a) < key(b));
-}
-
-/// Binary search in a sorted export table.
+/// Address of `name` in an export table (an extension's, in `.exported_sym` order, or
+/// any caller's): the first entry of that name, found by a scan, as Zephyr does.
 pub fn find_export(table: &[llext_symbol], name: &[u8]) -> Option<*mut core::ffi::c_void> {
-    // SAFETY: as in `sort_exports`.
-    let first = table.partition_point(|s| unsafe { cmp_c_str(s.name, name) } == Ordering::Less);
-    let s = table.get(first)?;
-    // SAFETY: as above.
-    (unsafe { cmp_c_str(s.name, name) } == Ordering::Equal).then_some(s.addr)
+    // SAFETY: names in an export table point into memory that lives as long as the
+    // table (the extension's, or the caller's by contract).
+    table.iter().find(|s| unsafe { cmp_c_str(s.name, name) } == Ordering::Equal).map(|s| s.addr)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ const I686_PIC_O: Flavor = Flavor::new(Codegen::I686Pic, ElfKind::Object);
 fn registry(f: &Fixture, platform: &'static ArenaPlatform, base: &[(String, u64)]) -> Registry {
     let r = Registry::new(platform, arch_of(f));
     let b: Vec<(&str, u64)> = base.iter().map(|(n, a)| (n.as_str(), *a)).collect();
-    unsafe { r.set_base(base_table(&b), LinkBy::Name).unwrap() };
+    unsafe { r.set_base(base_table(&b), LinkBy::Name) };
     r
 }
 
@@ -189,7 +189,7 @@ fn slid_linking() {
         table.sort_by_key(|s| s.name_or_slid);
         let platform = ArenaPlatform::cross(4 << 20, Layout::NEAR.ram).leak();
         let reg = Registry::new(platform, arch_of(f));
-        unsafe { reg.set_base(Box::leak(table.into_boxed_slice()), LinkBy::Slid).unwrap() };
+        unsafe { reg.set_base(Box::leak(table.into_boxed_slice()), LinkBy::Slid) };
         let mut src = SliceSource::new(&e.bytes, Storage::Temporary);
         let (ext, _) = reg.load(&mut src, b"slid", &LoadParams::default(), &mut NoHooks, &mut |_| {}).unwrap();
         run(&mut emu, &reg, ext, f).unwrap_or_else(|err| panic!("{flavor}: {err}"));

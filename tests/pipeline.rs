@@ -85,7 +85,7 @@ fn ext_name(name: &str) -> Vec<u8> {
 fn load(fixture: &Fixture, platform: &'static ArenaPlatform, base: &[(String, u64)], storage: Storage, buffer: &mut Vec<u8>, buffer_run: Option<u64>) -> Result<(Registry, *mut llext_rs::ffi::types::llext), String> {
     let registry = Registry::new(platform, arch_of(fixture));
     let base: Vec<(&str, u64)> = base.iter().map(|(n, a)| (n.as_str(), *a)).collect();
-    unsafe { registry.set_base(base_table(&base), LinkBy::Name).unwrap() };
+    unsafe { registry.set_base(base_table(&base), LinkBy::Name) };
     let params = LoadParams { keep_section_info: true, ..LoadParams::default() };
     for (user, _, provider) in expect::DEPENDENCIES {
         if *user == fixture.name {

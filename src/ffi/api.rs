@@ -20,7 +20,7 @@ use crate::load::{EarlyView, LoadHooks, LoadParams, Loaded};
 // The trait is in scope for the target builds' static `PlatformRef`.
 #[cfg_attr(feature = "std", allow(unused_imports))]
 use crate::platform::{HeapArray, MemKind, Platform};
-use crate::symbols::{c_str, cmp_c_str, find_export, Key, LinkBy};
+use crate::symbols::{c_str, find_export, Key, LinkBy};
 
 /// `ssize_t` of the C library (cbindgen keeps the name).
 /// cbindgen:ignore
@@ -292,10 +292,7 @@ pub unsafe extern "C" fn llext_find_sym(sym_table: *const llext_symtable, sym_na
             }
             // SAFETY: the caller's table holds `sym_cnt` entries; names are C strings.
             let (syms, name) = unsafe { (core::slice::from_raw_parts(t.syms, t.sym_cnt), c_str(sym_name)) };
-            // Tables may come from anywhere and need not be sorted: scan them, comparing
-            // as the sorted lookups do (without measuring every entry's name).
-            // SAFETY: entry names are NUL-terminated C strings (contract).
-            syms.iter().find(|s| unsafe { cmp_c_str(s.name, name) } == core::cmp::Ordering::Equal).map_or(ptr::null(), |s| s.addr.cast_const())
+            find_export(syms, name).map_or(ptr::null(), |a| a.cast_const())
         }
     }
 }
@@ -309,7 +306,7 @@ pub unsafe extern "C" fn llext_call_fn(ext: *mut llext, sym_name: *const c_char)
     if sym_name.is_null() || e.exp_tab.syms.is_null() {
         return Error::NoEnt.to_errno();
     }
-    // SAFETY: llext-rs export tables are sorted arrays of `sym_cnt` entries.
+    // SAFETY: an llext-rs export table: an array of `sym_cnt` entries.
     let table = unsafe { core::slice::from_raw_parts(e.exp_tab.syms, e.exp_tab.sym_cnt) };
     // SAFETY: NUL-terminated C string (contract).
     let Some(addr) = find_export(table, unsafe { c_str(sym_name) }) else { return Error::NoEnt.to_errno() };

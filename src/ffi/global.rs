@@ -44,10 +44,8 @@ pub fn registry() -> &'static Registry {
             if !BASE_READY.load(Ordering::Relaxed) {
                 // SAFETY: the table is the linker-collected array of `EXPORT_SYMBOL`
                 // entries, whose names are string literals of the image.
-                match unsafe { REGISTRY.set_base(base_exports(), LINK_BY) } {
-                    Ok(()) => BASE_READY.store(true, Ordering::Release),
-                    Err(e) => crate::error!(c"cannot index base exports: %ld", e.to_errno()),
-                }
+                unsafe { REGISTRY.set_base(base_exports(), LINK_BY) };
+                BASE_READY.store(true, Ordering::Release);
             }
         });
     }
