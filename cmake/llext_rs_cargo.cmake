@@ -254,7 +254,8 @@ function(llext_rs_build_core)
     CONFIG_LLEXT_RS_ARCH_X86=arch-x86
     CONFIG_LLEXT_RS_ARCH_X86_64=arch-x86_64
     CONFIG_LLEXT_RS_SHAREDLIB=elf-shared
-    CONFIG_LLEXT_RS_GOT_VENEERS=got-veneers)
+    CONFIG_LLEXT_RS_GOT_VENEERS=got-veneers
+    CONFIG_LLEXT_RS_PACK_REGIONS=pack-regions)
   # Without userspace: every feature that needs no kernel headers (configure-time run).
   list(JOIN features "," header_features_csv)
   llext_rs_features_of(

@@ -366,6 +366,7 @@ impl<'a> SectionTable<'a> {
 
     /// File range `(offset, end)` of section `index` if it occupies bytes in the file
     /// (as `Section::has_file_bytes`).
+    #[cfg(feature = "pack-regions")]
     pub fn file_range_of(&self, index: usize) -> Option<(Addr, Addr)> {
         let s = self.headers.get(index)?;
         s.has_file_bytes().then(|| (s.offset, s.file_end()))
@@ -382,14 +383,11 @@ impl<'a> SectionTable<'a> {
         self.headers.iter().enumerate()
     }
 
-    /// Checks every section header once: file ranges, links, entry sizes, alignments
-    /// and overlaps. `order` (one `u16` per section) comes back holding the section
-    /// indices in file order (see `check_overlaps`); `links` (one `u16` per section) is
-    /// scratch for the merge.
+    /// Checks every section header once: file ranges, links, entry sizes, alignments.
     ///
     /// Returns the index of the symbol table the load links with: the one `SHT_SYMTAB`
     /// of an `ET_REL` file (`SHT_DYNSYM` of an `ET_DYN` one); none, or two, is an error.
-    pub fn validate(&self, header: &Header, file_len: Option<Addr>, order: &mut [u16], links: &mut [u16]) -> Result<usize> {
+    pub fn validate(&self, header: &Header, file_len: Option<Addr>) -> Result<usize> {
         let want = match header.elf_type {
             ElfType::Relocatable => SHT_SYMTAB,
             #[cfg(feature = "elf-shared")]
@@ -456,18 +454,18 @@ impl<'a> SectionTable<'a> {
                 _ => {}
             }
         }
-        self.check_overlaps(order, links)?;
         symtab.ok_or_else(|| {
             crate::error!(c"no symbol table");
             Error::NoExec
         })
     }
 
-    /// Sections with file bytes must not share any: one byte patched through two
-    /// sections is never what the compiler meant. Leaves `order` (one slot per section)
-    /// holding every section index sorted by (file offset, index): the layout packs
-    /// regions in that order without scanning the table once per member.
-    fn check_overlaps(&self, order: &mut [u16], links: &mut [u16]) -> Result<()> {
+    /// `order` (one slot per section) = every section index sorted by (file offset,
+    /// index), for the layout to pack regions in that order without scanning the table
+    /// once per member; `links` (one slot per section) is scratch. Sections with file
+    /// bytes must not share any (checked on the way).
+    #[cfg(feature = "pack-regions")]
+    pub fn sort_file_order(&self, order: &mut [u16], links: &mut [u16]) -> Result<()> {
         let order = order.get_mut(..self.len()).ok_or(Error::NoExec)?;
         let links = links.get_mut(..self.len()).ok_or(Error::NoExec)?;
         if !self.merge_runs(order, links)? {
@@ -491,6 +489,7 @@ impl<'a> SectionTable<'a> {
     /// the first run it extends, runs are chained through `links` (scratch, one slot per
     /// section) and merged, in O(n) per run. False, and `order` unspecified, for a file
     /// of more than `MAX_RUNS` runs: then it is sorted.
+    #[cfg(feature = "pack-regions")]
     fn merge_runs(&self, order: &mut [u16], links: &mut [u16]) -> Result<bool> {
         const MAX_RUNS: usize = 4;
         /// End of a run's chain (no section has this index: `e_shnum` is a u16).
@@ -541,6 +540,7 @@ impl<'a> SectionTable<'a> {
     /// `order` = section indices sorted by (file offset, index): the general case, for
     /// files the run merge declines (more runs than tools write). Insertion sort: no
     /// code beyond this loop, quadratic only for files no tool writes.
+    #[cfg(feature = "pack-regions")]
     fn sort_by_offset(&self, order: &mut [u16]) -> Result<()> {
         let offset_of = |index: u16| self.headers.get(usize::from(index)).map_or(0, |s| s.offset);
         for i in 0..order.len() {
@@ -685,7 +685,7 @@ pub fn decode_rel(class: Class, rela: bool, bytes: &[u8]) -> Option<RelEntry> {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "pack-regions"))]
 mod tests {
     use super::*;
 

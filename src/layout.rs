@@ -155,7 +155,7 @@ pub struct PlanInput<'a, 'b> {
     pub sections: &'a SectionTable<'a>,
     pub names: StringTable<'a>,
     pub tables: Tables,
-    /// Every section index, sorted by (file offset, index).
+    /// Every section index, sorted by (file offset, index) (`pack-regions`; else empty).
     pub file_order: &'a [u16],
     /// `section_detached` predicate of the load parameters.
     pub detached: Option<&'b mut dyn FnMut(usize) -> bool>,
@@ -246,7 +246,8 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
 }
 
 /// `ET_REL`: each region is a file range (Zephyr's pre-pad rule) unless another region's
-/// section lies inside that range, in which case it is packed.
+/// section lies inside that range, in which case it is packed (`pack-regions`; without
+/// it such a file is refused, as Zephyr does). Several BSS sections are always packed.
 fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
     let packed = packed_regions(sections, file_order, places);
     let mut spanned = [false; mem::COUNT];
@@ -270,6 +271,30 @@ fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [
         let start = regions.get(region).ok_or(Error::NoExec)?.desc.offset;
         p.offset = member_offset(sections, index, start)?;
     }
+    #[cfg(not(feature = "pack-regions"))]
+    check_region_overlaps(regions)?;
+    Ok(())
+}
+
+/// Zephyr's check for files whose regions interleave, which are refused without
+/// `pack-regions`: no two regions' file ranges (pre-pad excluded) may overlap, but for
+/// `.exported_sym` (it may sit among data) and the BSS (no file bytes).
+#[cfg_attr(feature = "pack-regions", allow(dead_code))]
+fn check_region_overlaps(regions: &[RegionPlan; mem::COUNT]) -> Result<()> {
+    let range = |index: usize, r: &RegionPlan| {
+        let skip = r.is_empty() || matches!(index, mem::EXPORT | mem::BSS);
+        (!skip).then(|| (r.desc.offset + Addr::from(r.desc.info), r.desc.offset + r.desc.size))
+    };
+    for (i, a) in regions.iter().enumerate() {
+        let Some((a_start, a_end)) = range(i, a) else { continue };
+        for (j, b) in regions.iter().enumerate().skip(i + 1) {
+            let Some((b_start, b_end)) = range(j, b) else { continue };
+            if a_start < b_end && b_start < a_end {
+                crate::error!(c"region %s overlaps region %lu in the file (CONFIG_LLEXT_RS_PACK_REGIONS loads such files)", s = mem::name(i), j);
+                return Err(Error::NoExec);
+            }
+        }
+    }
     Ok(())
 }
 
@@ -284,6 +309,7 @@ fn member_offset(sections: &SectionTable, index: usize, start: Addr) -> Result<u
 /// Sections do not overlap (validation), so a region's range holds a foreign section
 /// exactly when, in file order, one lies between two of its members: one sweep over the
 /// file order, a bit per region.
+#[cfg(feature = "pack-regions")]
 fn packed_regions(sections: &SectionTable, file_order: &[u16], places: &[SectionPlace]) -> u16 {
     // `.exported_sym` may sit among data: Zephyr tolerates that overlap, and the stale
     // copy inside the data range is never used.
@@ -325,6 +351,30 @@ fn packed_regions(sections: &SectionTable, file_order: &[u16], places: &[Section
     packed
 }
 
+/// Without `pack-regions`, only a BSS of several sections is packed (Zephyr refuses
+/// those); interleaved regions are refused by `check_region_overlaps`.
+#[cfg(not(feature = "pack-regions"))]
+fn packed_regions(_sections: &SectionTable, _file_order: &[u16], places: &[SectionPlace]) -> u16 {
+    let bss_members = places.iter().filter(|p| usize::from(p.region) == mem::BSS && !p.detached).count();
+    if bss_members > 1 {
+        1 << mem::BSS
+    } else {
+        0
+    }
+}
+
+/// Section indices in the order a packed region places its members: file order, or,
+/// without `pack-regions` (where only the BSS is packed: no file bytes, so no order to
+/// keep), index order.
+#[cfg(feature = "pack-regions")]
+fn placement_order(file_order: &[u16], _count: usize) -> impl Iterator<Item = usize> + '_ {
+    file_order.iter().map(|&index| usize::from(index))
+}
+#[cfg(not(feature = "pack-regions"))]
+fn placement_order(_file_order: &[u16], count: usize) -> impl Iterator<Item = usize> {
+    0..count
+}
+
 /// A region that is one file range: pre-pad so the region's start has the alignment of
 /// its most aligned member; members keep their file distances.
 #[cfg(feature = "elf-shared")]
@@ -358,8 +408,7 @@ fn pack(sections: &SectionTable, file_order: &[u16], places: &mut [SectionPlace]
     let mut size: Addr = 0;
     let mut align: Addr = 1;
     let mut first_offset = Addr::MAX;
-    for &index in file_order {
-        let index = usize::from(index);
+    for index in placement_order(file_order, places.len()) {
         let Some(p) = places.get_mut(index) else { continue };
         if usize::from(p.region) != region || p.detached {
             continue;
@@ -696,4 +745,33 @@ pub fn slice_at(bytes: &mut [u8], offset: usize, len: Addr) -> Result<&mut [u8]>
 /// A section map for `shnum` sections, every one not loaded (`plan` fills it).
 pub fn new_places(platform: PlatformRef, shnum: usize) -> Result<HeapArray<SectionPlace>> {
     HeapArray::filled(platform, MemKind::Meta, shnum, SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(offset: Addr, size: Addr, prepad: u32) -> RegionPlan {
+        let desc = Section { sh_type: SHT_PROGBITS, offset, size, info: prepad, ..Section::default() };
+        RegionPlan { desc, size: size as usize, ..RegionPlan::default() }
+    }
+
+    /// Zephyr's region overlap rule (what a build without `pack-regions` applies):
+    /// interleaved file ranges are refused; a pre-pad may reach into the previous
+    /// region; `.exported_sym` among data and the BSS are exempt; empty regions ignored.
+    #[test]
+    fn region_overlap_rule_is_zephyrs() {
+        let mut regions = [RegionPlan::default(); mem::COUNT];
+        regions[mem::TEXT] = region(0x40, 0x100, 0);
+        regions[mem::RODATA] = region(0x13c, 0x20, 4); // pre-pad 0x13c..0x140 only
+        assert!(check_region_overlaps(&regions).is_ok());
+        regions[mem::DATA] = region(0x80, 0x10, 0); // inside the text
+        assert_eq!(check_region_overlaps(&regions), Err(Error::NoExec));
+        regions[mem::DATA] = RegionPlan::default();
+        regions[mem::EXPORT] = region(0x140, 0x8, 0); // among rodata: tolerated
+        regions[mem::BSS] = region(0x40, 0x200, 0);
+        assert!(check_region_overlaps(&regions).is_ok());
+        regions[mem::SYMTAB] = region(0x150, 0x40, 0); // the rodata ends at 0x15c
+        assert_eq!(check_region_overlaps(&regions), Err(Error::NoExec));
+    }
 }

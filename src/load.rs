@@ -113,8 +113,8 @@ pub struct Loaded {
     pub regions: [RegionPlan; mem::COUNT],
     pub mems: [RegionMem; mem::COUNT],
     pub places: Option<HeapArray<SectionPlace>>,
-    /// Section indices in file order (from validation; the first `shnum` entries, the
-    /// rest was the merge's scratch), until the layout is planned.
+    /// Section indices in file order (`pack-regions`: the first `shnum` entries, the rest
+    /// was the merge's scratch), until the layout is planned.
     pub file_order: Option<HeapArray<u16>>,
     /// The symbol table the load links with (found by validation).
     pub symtab: usize,
@@ -300,20 +300,35 @@ fn parse<'a>(platform: PlatformRef, arch: Arch, source: &mut dyn Source, out: &'
     // Long-lived first, then the transients, which are freed last-in first-out and so
     // leave no holes in the heap (power-of-two MPU regions need large aligned blocks).
     let places = layout::new_places(platform, header.shnum)?;
-    // The file order, and after it the merge's scratch links: one block for both.
-    let mut file_order = HeapArray::<u16>::zeroed(platform, MemKind::Meta, header.shnum.checked_mul(2).ok_or(Error::NoMem)?)?;
-    let symtab;
-    {
-        let (order, links) = file_order.as_mut_slice().split_at_mut(header.shnum);
-        symtab = SectionTable::new(section_headers.sections(), header.class).validate(&header, source.file_len(), order, links)?;
-    }
+    let sections = SectionTable::new(section_headers.sections(), header.class);
+    let symtab = sections.validate(&header, source.file_len())?;
+    let file_order = file_order(platform, &sections)?;
     Ok(init_in_place(out, header, &header_raw, section_headers, places, file_order, symtab))
+}
+
+/// Section indices in file order, for packing interleaved regions; checks on the way
+/// that no two sections share file bytes (one byte patched through two sections is
+/// never what the compiler meant, and packing would copy it twice).
+#[cfg(feature = "pack-regions")]
+fn file_order(platform: PlatformRef, sections: &SectionTable) -> Result<Option<HeapArray<u16>>> {
+    // The order, and after it the merge's scratch links: one block for both.
+    let mut file_order = HeapArray::<u16>::zeroed(platform, MemKind::Meta, sections.len().checked_mul(2).ok_or(Error::NoMem)?)?;
+    let (order, links) = file_order.as_mut_slice().split_at_mut(sections.len());
+    sections.sort_file_order(order, links)?;
+    Ok(Some(file_order))
+}
+
+/// Without `pack-regions` regions are file ranges, and Zephyr's region overlap check
+/// (layout) is the only one: no file order.
+#[cfg(not(feature = "pack-regions"))]
+fn file_order(_platform: PlatformRef, _sections: &SectionTable) -> Result<Option<HeapArray<u16>>> {
+    Ok(None)
 }
 
 /// Writes a fresh `Loaded` into `out` field by field: built as one value it would be a
 /// stack temporary the size of the whole struct (regions and memories are ~1.5 KiB).
 #[allow(clippy::too_many_arguments)] // one per field it writes
-fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_raw: &[u8; MAX_HEADER_SIZE], section_headers: HeaderTable, places: HeapArray<SectionPlace>, file_order: HeapArray<u16>, symtab: usize) -> &'a mut Loaded {
+fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_raw: &[u8; MAX_HEADER_SIZE], section_headers: HeaderTable, places: HeapArray<SectionPlace>, file_order: Option<HeapArray<u16>>, symtab: usize) -> &'a mut Loaded {
     let p = out.as_mut_ptr();
     // SAFETY: memory writes: every field of `*p` is written exactly once through raw
     // field pointers before `*p` is referenced; each array element gets a valid value.
@@ -328,7 +343,7 @@ fn init_in_place<'a>(out: &'a mut MaybeUninit<Loaded>, header: Header, header_ra
             mems.add(i).write(RegionMem::default());
         }
         core::ptr::addr_of_mut!((*p).places).write(Some(places));
-        core::ptr::addr_of_mut!((*p).file_order).write(Some(file_order));
+        core::ptr::addr_of_mut!((*p).file_order).write(file_order);
         core::ptr::addr_of_mut!((*p).symtab).write(symtab);
         core::ptr::addr_of_mut!((*p).image).write(Image::default());
         core::ptr::addr_of_mut!((*p).exports).write(None);
