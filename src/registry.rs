@@ -64,9 +64,18 @@ unsafe impl Sync for Registry {}
 // SAFETY: as above; the raw pointers are to heap blocks owned by the registry.
 unsafe impl Send for Registry {}
 
-/// True if `name` fits `llext.name` (1..=LLEXT_MAX_NAME_LEN bytes, no NUL).
-fn checked_name(name: &[u8]) -> bool {
-    !name.is_empty() && name.len() <= LLEXT_MAX_NAME_LEN && !name.contains(&0)
+/// `name` as `llext.name` keeps it: its first LLEXT_MAX_NAME_LEN bytes, as Zephyr
+/// (which cuts longer names silently; here with a warning). `None` for an empty name
+/// or one holding a NUL.
+fn kept_name(name: &[u8]) -> Option<&[u8]> {
+    if name.is_empty() || name.iter().any(|&b| b == 0) {
+        crate::error!(c"extension name must be 1 or more bytes, without NUL");
+        return None;
+    }
+    if name.len() > LLEXT_MAX_NAME_LEN {
+        crate::warn!(c"extension name %s cut to its first %lu bytes", s = crate::diag::name(name), LLEXT_MAX_NAME_LEN);
+    }
+    Some(name.get(..LLEXT_MAX_NAME_LEN).unwrap_or(name))
 }
 
 fn name_of(ext: &llext) -> &[u8] {
@@ -183,10 +192,7 @@ impl Registry {
         hooks: &mut dyn LoadHooks,
         on_alloc: &mut dyn FnMut(*mut llext),
     ) -> Result<(*mut llext, u32)> {
-        if !checked_name(name) {
-            crate::error!(c"extension name must be 1..=%lu bytes", LLEXT_MAX_NAME_LEN);
-            return Err(Error::Inval);
-        };
+        let name = kept_name(name).ok_or(Error::Inval)?;
         let _guard = Locked::take(self.platform);
         // SAFETY: lock held for the rest of this function.
         let state = unsafe { &mut *self.state.get() };

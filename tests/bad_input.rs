@@ -6,7 +6,8 @@ mod common;
 
 use common::{cross_registry, load_unload, ElfEdit};
 use llext_rs::arch::Arch;
-use llext_rs::source::Storage;
+use llext_rs::load::{LoadParams, NoHooks};
+use llext_rs::source::{SliceSource, Storage};
 use llext_testkit::{fixtures, Codegen, ElfKind, Flavor};
 
 const ENOENT: i32 = -libc::ENOENT;
@@ -279,10 +280,22 @@ fn names_and_memory() {
     let flavor = Flavor::new(Codegen::Arm, ElfKind::Object);
     let fixture = fixtures::get("hello_world", flavor);
     let (platform, registry) = cross_registry(Arch::Arm, 1 << 20, 0x2000_0000, BASE);
-    // LLEXT_MAX_NAME_LEN is 15: Zephyr truncates silently, llext-rs refuses.
-    assert_eq!(load_unload(platform, &registry, fixture.bytes, b"sixteen_chars_xx", Storage::Temporary), Err(EINVAL));
+    // LLEXT_MAX_NAME_LEN is 15: longer names are cut, as Zephyr cuts them (the kept name
+    // is checked below); an empty name or one with a NUL is refused.
+    assert_eq!(load_unload(platform, &registry, fixture.bytes, b"sixteen_chars_xx", Storage::Temporary), Ok(()));
     assert_eq!(load_unload(platform, &registry, fixture.bytes, b"", Storage::Temporary), Err(EINVAL));
+    assert_eq!(load_unload(platform, &registry, fixture.bytes, b"nul\0inside", Storage::Temporary), Err(EINVAL));
     assert_eq!(load_unload(platform, &registry, fixture.bytes, b"fifteen_chars_x", Storage::Temporary), Ok(()));
+    // The kept name is the first 15 bytes: found by them, and a second load under the
+    // long name is the same extension (use count 2), as in Zephyr.
+    let mut source = SliceSource::new(fixture.bytes, Storage::Temporary);
+    let (ext, _) = registry.load(&mut source, b"sixteen_chars_xx", &LoadParams::default(), &mut NoHooks, &mut |_| {}).unwrap();
+    assert_eq!(registry.by_name(b"sixteen_chars_x"), ext);
+    let mut again = SliceSource::new(fixture.bytes, Storage::Temporary);
+    let (same, previous) = registry.load(&mut again, b"sixteen_chars_xy", &LoadParams::default(), &mut NoHooks, &mut |_| {}).unwrap();
+    assert_eq!((same, previous), (ext, 1));
+    assert_eq!(registry.unload(ext), Ok(1));
+    assert_eq!(registry.unload(ext), Ok(0));
 
     // A heap too small for the extension.
     let (small, small_registry) = cross_registry(Arch::Arm, 512, 0x2000_0000, BASE);
