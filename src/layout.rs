@@ -532,6 +532,8 @@ pub struct RegionMem {
 /// Everything `materialize` needs besides the plan.
 pub struct MaterializeInput<'a> {
     pub platform: PlatformRef,
+    /// `platform.protection()`, asked once per load stage (under Zephyr a call).
+    pub protection: Protection,
     pub header: &'a Header,
     pub sections: &'a SectionTable<'a>,
     pub storage: Storage,
@@ -577,9 +579,12 @@ pub fn materialize(
 /// Orders `indices` by decreasing allocation alignment (stable). With power-of-two MPU
 /// regions an aligned block costs up to twice its size of contiguous heap while it is
 /// being carved out, so the most demanding regions go first, before the smaller ones
-/// split the free space.
-pub fn order_by_alignment(platform: PlatformRef, regions: &[RegionPlan; mem::COUNT], indices: &mut [usize]) {
-    let protection = platform.protection();
+/// split the free space. Without protection shapes, alignments are the sections' own
+/// (a few bytes): the order makes no difference and is left alone.
+pub fn order_by_alignment(protection: Protection, regions: &[RegionPlan; mem::COUNT], indices: &mut [usize]) {
+    if protection == Protection::None {
+        return;
+    }
     let key = |index: usize| {
         regions
             .get(index)
@@ -601,9 +606,11 @@ pub fn order_by_alignment(platform: PlatformRef, regions: &[RegionPlan; mem::COU
     }
 }
 
+// `places` and a writable block are for packed copies (`pack-regions`).
+#[cfg_attr(not(feature = "pack-regions"), allow(unused_variables, unused_mut))]
 fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places: &[SectionPlace], index: usize, plan: &RegionPlan) -> Result<RegionMem> {
     let alloc_region = plan.desc.is_alloc();
-    let (alloc_size, align) = plan.alloc_shape(input.platform.protection())?;
+    let (alloc_size, align) = plan.alloc_shape(input.protection)?;
 
     // In place: the loader buffer already holds the region, laid out as it must be.
     let in_place_allowed = match input.storage {
@@ -661,7 +668,11 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
             source.read_raw(plan.desc.offset + prepad as Addr, write.add(prepad), len)?;
             write.add(plan.size).write_bytes(0, tail);
         }
-    } else if file_backed {
+    }
+    // A packed region with file bytes: only with `pack-regions` (else only the BSS is
+    // packed).
+    #[cfg(feature = "pack-regions")]
+    if file_backed && plan.packed {
         let bytes = block.bytes_mut();
         for (section_index, s) in input.sections.iter() {
             let Some(p) = places.get(section_index) else { continue };
@@ -691,7 +702,7 @@ pub fn materialize_shared(
     }
     let size = usize::try_from(size).map_err(|_| Error::NoMem)?;
     let align = usize::try_from(align).map_err(|_| Error::NoMem)?;
-    let (alloc_size, align) = input.platform.protection().shape(size, align).ok_or(Error::NoMem)?;
+    let (alloc_size, align) = input.protection.shape(size, align).ok_or(Error::NoMem)?;
     let mut block = HeapBlock::zeroed(input.platform, MemKind::Text, alloc_size, align)?;
     let write_base = block.as_ptr();
     let run_base = input.platform.run_address(write_base).ok_or(Error::Fault)?;

@@ -80,7 +80,11 @@ impl BaseTable {
     pub unsafe fn new(entries: &'static [llext_const_symbol], by: LinkBy) -> BaseTable {
         let mut table = BaseTable { entries, by, sorted: true };
         table.sorted = entries.windows(2).all(|w| match w {
-            [a, b] => table.key(a) <= table.key(b),
+            [a, b] => match by {
+                // SAFETY: `new`'s contract: names are valid strings living with the table.
+                LinkBy::Name => (unsafe { cmp_c_str(a.name_or_slid as *const c_char, c_str(b.name_or_slid as *const c_char)) }) != Ordering::Greater,
+                LinkBy::Slid => a.name_or_slid as usize <= b.name_or_slid as usize,
+            },
             _ => true,
         });
         if !table.sorted {
@@ -101,22 +105,16 @@ impl BaseTable {
         self.by
     }
 
-    fn key(&self, e: &llext_const_symbol) -> Key<'static> {
-        match self.by {
-            // SAFETY: `new`'s contract: names are valid strings living with the table.
-            LinkBy::Name => Key::Name(unsafe { c_str(e.name_or_slid as *const c_char) }),
-            LinkBy::Slid => Key::Slid(e.name_or_slid as usize),
-        }
-    }
-
     /// Address exported under `key`; `None` if absent or exported as NULL (a syscall
     /// whose implementation is not linked). With duplicates, the first one (in sorted
     /// order, else in table order, as Zephyr's scan).
     pub fn find(&self, key: Key<'_>) -> Option<usize> {
-        let order = |e: &llext_const_symbol| match key {
+        let order = |e: &llext_const_symbol| match (self.by, key) {
             // SAFETY: `new`'s contract: names are valid strings living with the table.
-            Key::Name(name) if self.by == LinkBy::Name => unsafe { cmp_c_str(e.name_or_slid as *const c_char, name) },
-            _ => self.key(e).cmp(&key),
+            (LinkBy::Name, Key::Name(name)) => unsafe { cmp_c_str(e.name_or_slid as *const c_char, name) },
+            (LinkBy::Slid, Key::Slid(slid)) => (e.name_or_slid as usize).cmp(&slid),
+            // A key of the other kind matches nothing: every entry sorts after it.
+            _ => Ordering::Greater,
         };
         let (mut lo, mut hi) = (0usize, self.entries.len());
         if self.sorted {
@@ -140,7 +138,7 @@ impl BaseTable {
 }
 
 /// What a base-table lookup matches on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Key<'a> {
     Name(&'a [u8]),
     Slid(usize),

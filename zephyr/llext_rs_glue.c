@@ -6,7 +6,6 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-#include <string.h>
 #include <zephyr/kernel.h>
 #include <zephyr/init.h>
 #include <zephyr/cache.h>
@@ -324,68 +323,3 @@ int llext_rs_z_add_partition(struct k_mem_domain *domain, struct k_mem_partition
 	return rc;
 }
 #endif /* CONFIG_USERSPACE */
-
-#if defined(__arm__)
-/*
- * ARM EABI names of memcpy/memmove/memset, which LLVM calls from Rust code. llext-rs
- * links compiler_builtins' own copies out (cmake/llext_rs_cargo.cmake: ~450 B beside
- * the libc's), and Zephyr's minimal libc has no EABI names. The loader's region copies
- * and clears go through these, so they move words when both ends are aligned (a load
- * copies whole extensions; the minimal libc's size-optimised memcpy moves bytes). Weak:
- * a libc that has them (newlib, picolibc) may provide them instead.
- */
-__weak __attribute__((optimize("no-tree-loop-distribute-patterns")))
-void __aeabi_memcpy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
-		for (; n >= 4u; n -= 4u, d += 4, s += 4) {
-			*(uint32_t *)d = *(const uint32_t *)s;
-		}
-	}
-	while (n-- != 0u) {
-		*d++ = *s++;
-	}
-}
-__weak void __aeabi_memmove(void *dst, const void *src, size_t n)
-{
-	memmove(dst, src, n);
-}
-__weak __attribute__((optimize("no-tree-loop-distribute-patterns")))
-void __aeabi_memclr(void *dst, size_t n)
-{
-	uint8_t *d = dst;
-
-	if (((uintptr_t)d & 3u) == 0) {
-		for (; n >= 4u; n -= 4u, d += 4) {
-			*(uint32_t *)d = 0;
-		}
-	}
-	while (n-- != 0u) {
-		*d++ = 0;
-	}
-}
-__weak void __aeabi_memset(void *dst, size_t n, int c)
-{
-	memset(dst, c, n);
-}
-/* The aligned variants may use the unaligned ones. */
-void __aeabi_memcpy4(void *dst, const void *src, size_t n)
-	__attribute__((weak, alias("__aeabi_memcpy")));
-void __aeabi_memcpy8(void *dst, const void *src, size_t n)
-	__attribute__((weak, alias("__aeabi_memcpy")));
-void __aeabi_memmove4(void *dst, const void *src, size_t n)
-	__attribute__((weak, alias("__aeabi_memmove")));
-void __aeabi_memmove8(void *dst, const void *src, size_t n)
-	__attribute__((weak, alias("__aeabi_memmove")));
-void __aeabi_memset4(void *dst, size_t n, int c)
-	__attribute__((weak, alias("__aeabi_memset")));
-void __aeabi_memset8(void *dst, size_t n, int c)
-	__attribute__((weak, alias("__aeabi_memset")));
-void __aeabi_memclr4(void *dst, size_t n)
-	__attribute__((weak, alias("__aeabi_memclr")));
-void __aeabi_memclr8(void *dst, size_t n)
-	__attribute__((weak, alias("__aeabi_memclr")));
-#endif
