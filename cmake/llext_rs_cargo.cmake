@@ -273,10 +273,25 @@ function(llext_rs_build_core)
     set(log_level 0)
   endif()
 
-  # One cargo target dir per feature set and log level, shared between builds (core is
-  # built once); builds that differ only in the level must not overwrite each other's
-  # library.
-  string(MD5 key "${target};${features_csv};${log_level};${LLEXT_RS_BUILD_STD};${LLEXT_RS_RUSTC}")
+  # How extension regions are shaped for memory protection (src/platform/zephyr.rs
+  # reads it at compile time): MMU pages, ARMv7-M MPU power-of-two regions under
+  # userspace, 32-byte granules for other MPUs, or nothing.
+  if(CONFIG_MMU)
+    math(EXPR page "${CONFIG_MMU_PAGE_SIZE}" OUTPUT_FORMAT DECIMAL)
+    set(protection pages:${page})
+  elseif(CONFIG_USERSPACE AND CONFIG_MPU_REQUIRES_POWER_OF_TWO_ALIGNMENT)
+    math(EXPR min "${CONFIG_ARM_MPU_REGION_MIN_ALIGN_AND_SIZE}" OUTPUT_FORMAT DECIMAL)
+    set(protection pow2:${min})
+  elseif(CONFIG_USERSPACE)
+    set(protection pages:32)
+  else()
+    set(protection none)
+  endif()
+
+  # One cargo target dir per feature set, log level and protection, shared between
+  # builds (core is built once); builds that differ only in the level must not overwrite
+  # each other's library.
+  string(MD5 key "${target};${features_csv};${log_level};${protection};${LLEXT_RS_BUILD_STD};${LLEXT_RS_RUSTC}")
   string(SUBSTRING ${key} 0 10 key)
   if(DEFINED ENV{LLEXT_RS_TARGET_DIR})
     set(target_root $ENV{LLEXT_RS_TARGET_DIR})
@@ -296,6 +311,7 @@ function(llext_rs_build_core)
   set(library ${cargo_target_dir}/link/libllext_rs.a)
 
   set(cargo_env
+    LLEXT_RS_PROTECTION=${protection}
     CARGO_TARGET_DIR=${cargo_target_dir}
     RUSTC=${LLEXT_RS_RUSTC}
     LLEXT_RS_INCLUDE_DIR=${include_dir}

@@ -104,14 +104,15 @@ impl RegionPlan {
 
     /// Size and alignment of the block a copy of this region needs: aux entries hold
     /// pointers, and extension regions take the shape memory protection requires.
-    pub fn alloc_shape(&self, protection: Protection) -> Result<(usize, usize)> {
+    pub fn alloc_shape(&self, platform: PlatformRef) -> Result<(usize, usize)> {
         let size = self.size.checked_add(self.aux).ok_or(Error::NoMem)?;
         let mut align = self.align.max(1);
         if self.aux != 0 {
             align = align.max(8);
         }
         if self.desc.is_alloc() {
-            return protection.shape(size, align).ok_or(Error::NoMem);
+            // Known at build time on a target: the shaping folds away where there is none.
+            return platform.protection().shape(size, align).ok_or(Error::NoMem);
         }
         Ok((size, align))
     }
@@ -532,8 +533,6 @@ pub struct RegionMem {
 /// Everything `materialize` needs besides the plan.
 pub struct MaterializeInput<'a> {
     pub platform: PlatformRef,
-    /// `platform.protection()`, asked once per load stage (under Zephyr a call).
-    pub protection: Protection,
     pub header: &'a Header,
     pub sections: &'a SectionTable<'a>,
     pub storage: Storage,
@@ -581,15 +580,15 @@ pub fn materialize(
 /// being carved out, so the most demanding regions go first, before the smaller ones
 /// split the free space. Without protection shapes, alignments are the sections' own
 /// (a few bytes): the order makes no difference and is left alone.
-pub fn order_by_alignment(protection: Protection, regions: &[RegionPlan; mem::COUNT], indices: &mut [usize]) {
-    if protection == Protection::None {
+pub fn order_by_alignment(platform: PlatformRef, regions: &[RegionPlan; mem::COUNT], indices: &mut [usize]) {
+    if platform.protection() == Protection::None {
         return;
     }
     let key = |index: usize| {
         regions
             .get(index)
             .filter(|p| !p.is_empty() && p.desc.is_alloc())
-            .and_then(|p| p.alloc_shape(protection).ok())
+            .and_then(|p| p.alloc_shape(platform).ok())
             .map_or(0, |(_, align)| align)
     };
     // Insertion sort: a handful of entries, and stable.
@@ -610,7 +609,7 @@ pub fn order_by_alignment(protection: Protection, regions: &[RegionPlan; mem::CO
 #[cfg_attr(not(feature = "pack-regions"), allow(unused_variables, unused_mut))]
 fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places: &[SectionPlace], index: usize, plan: &RegionPlan) -> Result<RegionMem> {
     let alloc_region = plan.desc.is_alloc();
-    let (alloc_size, align) = plan.alloc_shape(input.protection)?;
+    let (alloc_size, align) = plan.alloc_shape(input.platform)?;
 
     // In place: the loader buffer already holds the region, laid out as it must be.
     let in_place_allowed = match input.storage {
@@ -702,7 +701,7 @@ pub fn materialize_shared(
     }
     let size = usize::try_from(size).map_err(|_| Error::NoMem)?;
     let align = usize::try_from(align).map_err(|_| Error::NoMem)?;
-    let (alloc_size, align) = input.protection.shape(size, align).ok_or(Error::NoMem)?;
+    let (alloc_size, align) = input.platform.protection().shape(size, align).ok_or(Error::NoMem)?;
     let mut block = HeapBlock::zeroed(input.platform, MemKind::Text, alloc_size, align)?;
     let write_base = block.as_ptr();
     let run_base = input.platform.run_address(write_base).ok_or(Error::Fault)?;

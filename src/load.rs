@@ -394,7 +394,7 @@ fn map_sections(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Sou
     let header: &Header = header;
     let places = places_mut(places)?;
     let sections = SectionTable::new(section_headers.sections(), header.class);
-    let mat = MaterializeInput { platform, protection: platform.protection(), header, sections: &sections, storage: source.storage(), pre_located: params.pre_located };
+    let mat = MaterializeInput { platform, header, sections: &sections, storage: source.storage(), pre_located: params.pre_located };
 
     let shstrtab_plan = single_section_plan(&sections, tables.shstrtab)?;
     if let Some(slot) = regions.get_mut(mem::SHSTRTAB) {
@@ -456,11 +456,11 @@ fn place_regions(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn So
             return Err(Error::NoExec);
         }
     }
-    let mat = MaterializeInput { platform, protection: platform.protection(), header, sections: &sections, storage: source.storage(), pre_located: params.pre_located };
+    let mat = MaterializeInput { platform, header, sections: &sections, storage: source.storage(), pre_located: params.pre_located };
     match header.elf_type {
         crate::elf::ElfType::Relocatable => {
             let mut rest: [usize; 8] = [mem::TEXT, mem::DATA, mem::RODATA, mem::BSS, mem::EXPORT, mem::PREINIT, mem::INIT, mem::FINI];
-            layout::order_by_alignment(mat.protection, regions, &mut rest);
+            layout::order_by_alignment(platform, regions, &mut rest);
             layout::materialize(&mat, source, regions, places, mems, &rest)?;
         }
         #[cfg(feature = "elf-shared")]

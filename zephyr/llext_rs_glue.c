@@ -150,23 +150,6 @@ void llext_rs_z_set_access(const void *ptr, size_t len, int access)
 #endif
 }
 
-int llext_rs_z_protection(size_t *param)
-{
-#if defined(CONFIG_MMU)
-	*param = CONFIG_MMU_PAGE_SIZE;
-	return 2;
-#elif defined(CONFIG_USERSPACE) && defined(CONFIG_MPU_REQUIRES_POWER_OF_TWO_ALIGNMENT)
-	*param = CONFIG_ARM_MPU_REGION_MIN_ALIGN_AND_SIZE;
-	return 1;
-#elif defined(CONFIG_USERSPACE)
-	*param = 32;
-	return 2;
-#else
-	*param = 0;
-	return 0;
-#endif
-}
-
 /* ---- Logging ----
  * src/diag.rs hands over a static format string, at most one string argument (first)
  * and three integers (only for levels compiled in). Zephyr's LOG_* macros take literal

@@ -22,11 +22,55 @@ extern "C" {
     fn llext_rs_z_sync(ptr: *const c_void, len: usize, exec: bool);
     fn llext_rs_z_set_access(ptr: *const c_void, len: usize, access: c_int);
     fn llext_rs_z_flush_logs();
-    /// 0: no constraint, 1: power-of-two MPU regions (param = minimum), 2: MMU pages
-    /// (param = page size).
-    fn llext_rs_z_protection(param: *mut usize) -> c_int;
     fn llext_rs_z_heap_init(mem: *mut c_void, bytes: usize) -> c_int;
     fn llext_rs_z_heap_uninit() -> c_int;
+}
+
+/// How extension regions are shaped for memory protection, fixed by Kconfig when the
+/// library is built (cmake/llext_rs_cargo.cmake sets `LLEXT_RS_PROTECTION`: `none`,
+/// `pow2:<minimum>` for ARMv7-M MPU regions, `pages:<size>`): known at compile time, the
+/// layout's shaping folds away where there is none.
+#[allow(clippy::panic)] // compile time only
+const PROTECTION: Protection = match option_env!("LLEXT_RS_PROTECTION") {
+    Some(spec) => parse_protection(spec.as_bytes()),
+    None => panic!("LLEXT_RS_PROTECTION is not set (the module's CMake sets it)"),
+};
+
+/// Parses `LLEXT_RS_PROTECTION` at compile time: a bad value fails the build.
+#[allow(clippy::panic, clippy::indexing_slicing)] // compile time only
+const fn parse_protection(spec: &[u8]) -> Protection {
+    const fn number(spec: &[u8], from: usize) -> usize {
+        assert!(from < spec.len(), "LLEXT_RS_PROTECTION: number missing");
+        let (mut value, mut i) = (0usize, from);
+        while i < spec.len() {
+            assert!(spec[i].is_ascii_digit(), "LLEXT_RS_PROTECTION: bad number");
+            value = value * 10 + (spec[i] - b'0') as usize;
+            i += 1;
+        }
+        value
+    }
+    const fn starts_with(spec: &[u8], prefix: &[u8]) -> bool {
+        if spec.len() < prefix.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < prefix.len() {
+            if spec[i] != prefix[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    if starts_with(spec, b"pow2:") {
+        Protection::PowerOfTwo { min: number(spec, 5) }
+    } else if starts_with(spec, b"pages:") {
+        Protection::Pages { page: number(spec, 6) }
+    } else if spec.len() == 4 && starts_with(spec, b"none") {
+        Protection::None
+    } else {
+        panic!("LLEXT_RS_PROTECTION: expected none, pow2:<n> or pages:<n>")
+    }
 }
 
 /// The Zephyr platform (stateless: the kernel objects live in the C glue).
@@ -50,13 +94,7 @@ unsafe impl Platform for ZephyrPlatform {
     }
 
     fn protection(&self) -> Protection {
-        let mut param = 0usize;
-        // SAFETY: platform call writing one out-parameter.
-        match unsafe { llext_rs_z_protection(&mut param) } {
-            1 => Protection::PowerOfTwo { min: param },
-            2 => Protection::Pages { page: param },
-            _ => Protection::None,
-        }
+        PROTECTION
     }
 
     fn sync_caches(&self, ptr: *const u8, len: usize, exec: bool) {
