@@ -160,6 +160,8 @@ pub struct PlanInput<'a, 'b> {
     pub file_order: &'a [u16],
     /// `section_detached` predicate of the load parameters.
     pub detached: Option<&'b mut dyn FnMut(usize) -> bool>,
+    /// The loader's buffer is writable storage: regions are relocated in place there.
+    pub writable_buffer: bool,
 }
 
 /// Maps sections to regions and computes every region's extent. `places` come as
@@ -167,7 +169,7 @@ pub struct PlanInput<'a, 'b> {
 /// (default), but for the name table's, which was planned on its own to read the names
 /// and is planned again here.
 pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut [RegionPlan; mem::COUNT]) -> Result<()> {
-    let PlanInput { header, sections, names, tables, file_order, mut detached } = input;
+    let PlanInput { header, sections, names, tables, file_order, mut detached, writable_buffer } = input;
     if let Some(names) = regions.get_mut(mem::SHSTRTAB) {
         *names = RegionPlan::default();
     }
@@ -239,7 +241,7 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
     }
 
     match header.elf_type {
-        ElfType::Relocatable => plan_relocatable(sections, file_order, regions, places)?,
+        ElfType::Relocatable => plan_relocatable(sections, file_order, regions, places, writable_buffer)?,
         #[cfg(feature = "elf-shared")]
         ElfType::Shared => plan_shared(sections, regions, places)?,
     }
@@ -249,7 +251,8 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
 /// `ET_REL`: each region is a file range (Zephyr's pre-pad rule) unless another region's
 /// section lies inside that range, in which case it is packed (`pack-regions`; without
 /// it such a file is refused, as Zephyr does). Several BSS sections are always packed.
-fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace]) -> Result<()> {
+#[cfg_attr(feature = "pack-regions", allow(unused_variables))]
+fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace], writable_buffer: bool) -> Result<()> {
     let packed = packed_regions(sections, file_order, places);
     let mut spanned = [false; mem::COUNT];
     for ((index, r), spans) in regions.iter_mut().enumerate().zip(spanned.iter_mut()) {
@@ -273,26 +276,74 @@ fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [
         p.offset = member_offset(sections, index, start)?;
     }
     #[cfg(not(feature = "pack-regions"))]
-    check_region_overlaps(regions)?;
+    check_file_ranges(sections, regions, places, writable_buffer)?;
     Ok(())
 }
 
-/// Zephyr's check for files whose regions interleave, which are refused without
-/// `pack-regions`: no two regions' file ranges (pre-pad excluded) may overlap, but for
-/// `.exported_sym` (it may sit among data) and the BSS (no file bytes).
+/// Without `pack-regions` no file order is built, so validation does not check that
+/// sections with file bytes never share any. What loading needs of that is checked
+/// here, mostly in Zephyr's terms: no two regions' file ranges (pre-pad excluded)
+/// overlap (Zephyr's pass 3, except that `.exported_sym` may overlap only data and
+/// rodata; the BSS has no file bytes), and, where relocations write into the loader's
+/// buffer (regions used in place in a writable one, detached sections) while their
+/// entries are read from it, no relocation or detached section overlaps a region or a
+/// detached section.
 #[cfg_attr(feature = "pack-regions", allow(dead_code))]
-fn check_region_overlaps(regions: &[RegionPlan; mem::COUNT]) -> Result<()> {
-    let range = |index: usize, r: &RegionPlan| {
-        let skip = r.is_empty() || matches!(index, mem::EXPORT | mem::BSS);
-        (!skip).then(|| (r.desc.offset + Addr::from(r.desc.info), r.desc.offset + r.desc.size))
-    };
-    for (i, a) in regions.iter().enumerate() {
-        let Some((a_start, a_end)) = range(i, a) else { continue };
-        for (j, b) in regions.iter().enumerate().skip(i + 1) {
-            let Some((b_start, b_end)) = range(j, b) else { continue };
-            if a_start < b_end && b_start < a_end {
-                crate::error!(c"region %s overlaps region %lu in the file (CONFIG_LLEXT_RS_PACK_REGIONS loads such files)", s = mem::name(i), j);
+#[inline(never)] // its table stays out of the layout's frame
+fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT], places: &[SectionPlace], writable_buffer: bool) -> Result<()> {
+    let overlap = |(a_start, a_end): (Addr, Addr), (b_start, b_end): (Addr, Addr)| a_start < b_end && b_start < a_end;
+    // The regions' file ranges, gathered once: (start, end, region).
+    let mut ranges = [(0 as Addr, 0 as Addr, 0usize); mem::COUNT];
+    let mut count = 0;
+    for (index, r) in regions.iter().enumerate() {
+        if r.is_empty() || index == mem::BSS {
+            continue;
+        }
+        if let Some(slot) = ranges.get_mut(count) {
+            *slot = (r.desc.offset + Addr::from(r.desc.info), r.desc.offset + r.desc.size, index);
+            count += 1;
+        }
+    }
+    let ranges = ranges.get(..count).unwrap_or(&[]);
+    let tolerated = |a: usize, b: usize| matches!((a.min(b), a.max(b)), (mem::DATA | mem::RODATA, mem::EXPORT));
+    for (n, &(a_start, a_end, a)) in ranges.iter().enumerate() {
+        for &(b_start, b_end, b) in ranges.iter().skip(n + 1) {
+            if overlap((a_start, a_end), (b_start, b_end)) && !tolerated(a, b) {
+                crate::error!(c"region %s overlaps region %lu in the file (CONFIG_LLEXT_RS_PACK_REGIONS loads such files)", s = mem::name(a), b);
                 return Err(Error::NoExec);
+            }
+        }
+    }
+    // Relocation and detached sections against the regions, then against each other.
+    let detached = |index: usize| places.get(index).is_some_and(|p| p.detached);
+    if !writable_buffer && !places.iter().any(|p| p.detached) {
+        return Ok(()); // nothing is written in the buffer: copies only
+    }
+    let read_or_written_in_place = |index: usize, s: &Section| (detached(index) || s.sh_type == SHT_REL || s.sh_type == SHT_RELA) && s.has_file_bytes();
+    let mut any_detached = false;
+    for (index, s) in sections.iter() {
+        if !read_or_written_in_place(index, s) {
+            continue;
+        }
+        any_detached |= detached(index);
+        if ranges.iter().any(|&(start, end, _)| overlap((s.offset, s.file_end()), (start, end))) {
+            crate::error!(c"section %lu overlaps a region in the file", index);
+            return Err(Error::NoExec);
+        }
+    }
+    if any_detached {
+        // Rare: a quadratic scan, for files with detached sections only.
+        for (i, a) in sections.iter() {
+            if !read_or_written_in_place(i, a) {
+                continue;
+            }
+            for (j, b) in sections.iter().skip(i + 1) {
+                // Two relocation sections are only read: they may share bytes.
+                let one_detached = detached(i) || detached(j);
+                if one_detached && read_or_written_in_place(j, b) && overlap((a.offset, a.file_end()), (b.offset, b.file_end())) {
+                    crate::error!(c"sections %lu and %lu overlap in the file", i, j);
+                    return Err(Error::NoExec);
+                }
             }
         }
     }
@@ -353,7 +404,7 @@ fn packed_regions(sections: &SectionTable, file_order: &[u16], places: &[Section
 }
 
 /// Without `pack-regions`, only a BSS of several sections is packed (Zephyr refuses
-/// those); interleaved regions are refused by `check_region_overlaps`.
+/// those); interleaved regions are refused by `check_file_ranges`.
 #[cfg(not(feature = "pack-regions"))]
 fn packed_regions(_sections: &SectionTable, _file_order: &[u16], places: &[SectionPlace]) -> u16 {
     let bss_members = places.iter().filter(|p| usize::from(p.region) == mem::BSS && !p.detached).count();
@@ -760,28 +811,54 @@ pub fn new_places(platform: PlatformRef, shnum: usize) -> Result<HeapArray<Secti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::elf::Class;
 
     fn region(offset: Addr, size: Addr, prepad: u32) -> RegionPlan {
         let desc = Section { sh_type: SHT_PROGBITS, offset, size, info: prepad, ..Section::default() };
         RegionPlan { desc, size: size as usize, ..RegionPlan::default() }
     }
 
-    /// Zephyr's region overlap rule (what a build without `pack-regions` applies):
-    /// interleaved file ranges are refused; a pre-pad may reach into the previous
-    /// region; `.exported_sym` among data and the BSS are exempt; empty regions ignored.
+    /// The file-range rule of builds without `pack-regions`: Zephyr's region overlap
+    /// check (interleaved regions refused; a pre-pad may reach into the previous
+    /// region; the BSS and empty regions ignored), `.exported_sym` allowed among data
+    /// and rodata only, and relocation and detached sections kept off the regions and
+    /// off each other.
     #[test]
-    fn region_overlap_rule_is_zephyrs() {
+    fn file_range_rule() {
         let mut regions = [RegionPlan::default(); mem::COUNT];
         regions[mem::TEXT] = region(0x40, 0x100, 0);
         regions[mem::RODATA] = region(0x13c, 0x20, 4); // pre-pad 0x13c..0x140 only
-        assert!(check_region_overlaps(&regions).is_ok());
+        regions[mem::BSS] = region(0x40, 0x200, 0);
+        let rel = Section { sh_type: SHT_REL, offset: 0x400, size: 0x10, ..Section::default() };
+        let detached = Section { sh_type: SHT_PROGBITS, offset: 0x300, size: 0x20, ..Section::default() };
+        let mut headers = [Section::default(), rel, detached];
+        let mut places = [SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false }; 3];
+        places[2] = SectionPlace { offset: 0x300, region: mem::TEXT as u8, detached: true };
+        let check = |headers: &[Section], regions: &[RegionPlan; mem::COUNT], places: &[SectionPlace]| check_file_ranges(&SectionTable::new(headers, Class::Elf32), regions, places, true);
+        assert!(check(&headers, &regions, &places).is_ok());
         regions[mem::DATA] = region(0x80, 0x10, 0); // inside the text
-        assert_eq!(check_region_overlaps(&regions), Err(Error::NoExec));
+        assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
         regions[mem::DATA] = RegionPlan::default();
         regions[mem::EXPORT] = region(0x140, 0x8, 0); // among rodata: tolerated
-        regions[mem::BSS] = region(0x40, 0x200, 0);
-        assert!(check_region_overlaps(&regions).is_ok());
+        assert!(check(&headers, &regions, &places).is_ok());
+        regions[mem::EXPORT] = region(0x60, 0x8, 0); // inside the text: not
+        assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
+        regions[mem::EXPORT] = RegionPlan::default();
         regions[mem::SYMTAB] = region(0x150, 0x40, 0); // the rodata ends at 0x15c
-        assert_eq!(check_region_overlaps(&regions), Err(Error::NoExec));
+        assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
+        regions[mem::SYMTAB] = region(0x200, 0x40, 0);
+        assert!(check(&headers, &regions, &places).is_ok());
+        headers[1].offset = 0x210; // relocations inside the symbol table
+        assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
+        headers[1].offset = 0x310; // relocations inside the detached section
+        assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
+        headers[1].offset = 0x320;
+        assert!(check(&headers, &regions, &places).is_ok());
+        // Copies only (no writable buffer, nothing detached): relocation entries are
+        // never written while read, and only the regions are checked.
+        headers[1].offset = 0x210;
+        places[2] = SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false };
+        assert!(check_file_ranges(&SectionTable::new(&headers, Class::Elf32), &regions, &places, false).is_ok());
+        assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
     }
 }

@@ -458,8 +458,10 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
         let mut done = 0;
         while done < count {
             let entries: &[u8] = match peeked {
-                // SAFETY: memory read of the entries `peek` checked. Validation keeps
-                // sections from sharing file bytes, so no relocation writes into them.
+                // SAFETY: memory read of the entries `peek` checked. No relocation
+                // writes into them: sections never share file bytes (validation's file
+                // order, `pack-regions`) or relocation sections never overlap a region
+                // or a detached section (the layout's `check_file_ranges`).
                 Some(base) => unsafe { core::slice::from_raw_parts(base.cast_const(), count * size) },
                 None => {
                     let n = (count - done).min(REL_BATCH);

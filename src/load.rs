@@ -417,7 +417,8 @@ fn map_sections(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Sou
         raw_headers.get(start..start + section_size).is_some_and(|raw| hooks.is_detached(index, raw))
     };
     let order = file_order.as_ref().and_then(|o| o.as_slice().get(..header.shnum)).unwrap_or(&[]);
-    layout::plan(PlanInput { header, sections: &sections, names, tables, file_order: order, detached: Some(&mut detached) }, places, regions)?;
+    let writable_buffer = source.storage() == Storage::Writable;
+    layout::plan(PlanInput { header, sections: &sections, names, tables, file_order: order, detached: Some(&mut detached), writable_buffer }, places, regions)?;
     // The file order was only needed for the plan.
     *file_order = None;
     layout::materialize(&mat, source, regions, places, mems, &[mem::SYMTAB, mem::STRTAB])
