@@ -545,12 +545,17 @@ ZTEST(llext, test_printk_exported)
 
 /* Names longer than 15 characters are refused. */
 /* A name longer than LLEXT_MAX_NAME_LEN is cut to its first 15 characters, as Zephyr
- * cuts it: the extension is found by those.
+ * cuts it: the extension is found by those. A read-only copy of hello_world: under
+ * writable storage the test's own buffer was relocated in place by an earlier load.
  */
+static const uint8_t long_name_ext[] EXT_ALIGN = {
+#include "hello_world.inc"
+};
+
 ZTEST(llext, test_name_too_long)
 {
 	struct llext_buf_loader buf_loader =
-		LLEXT_BUF_LOADER(hello_world_ext, sizeof(hello_world_ext));
+		LLEXT_PERSISTENT_BUF_LOADER(long_name_ext, sizeof(long_name_ext));
 	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
 	struct llext *ext = NULL;
 
