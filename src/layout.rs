@@ -283,11 +283,12 @@ fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [
 /// Without `pack-regions` no file order is built, so validation does not check that
 /// sections with file bytes never share any. What loading needs of that is checked
 /// here, mostly in Zephyr's terms: no two regions' file ranges (pre-pad excluded)
-/// overlap (Zephyr's pass 3, except that `.exported_sym` may overlap only data and
-/// rodata; the BSS has no file bytes), and, where relocations write into the loader's
-/// buffer (regions used in place in a writable one, detached sections) while their
-/// entries are read from it, no relocation or detached section overlaps a region or a
-/// detached section.
+/// overlap (Zephyr's pass 3, except that `.exported_sym` may not overlap the symbol and
+/// string tables; the BSS has no file bytes), and, where relocations write into the
+/// loader's buffer (regions used in place in a writable one, detached sections), that
+/// nothing they read meanwhile (relocation entries, the tables) overlaps what they
+/// write: relocation sections overlap no region, detached sections no table and no
+/// relocation section.
 #[cfg_attr(feature = "pack-regions", allow(dead_code))]
 #[inline(never)] // its table stays out of the layout's frame
 fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT], places: &[SectionPlace], writable_buffer: bool) -> Result<()> {
@@ -305,7 +306,10 @@ fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT]
         }
     }
     let ranges = ranges.get(..count).unwrap_or(&[]);
-    let tolerated = |a: usize, b: usize| matches!((a.min(b), a.max(b)), (mem::DATA | mem::RODATA, mem::EXPORT));
+    // `.exported_sym` may sit anywhere, as Zephyr allows (gcc puts it among the text
+    // with -ffunction-sections), but not over the tables, which stay read while its
+    // relocations write.
+    let tolerated = |a: usize, b: usize| (a == mem::EXPORT || b == mem::EXPORT) && !matches!(a.min(b), mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) && !matches!(a.max(b), mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB);
     for (n, &(a_start, a_end, a)) in ranges.iter().enumerate() {
         for &(b_start, b_end, b) in ranges.iter().skip(n + 1) {
             if overlap((a_start, a_end), (b_start, b_end)) && !tolerated(a, b) {
@@ -314,36 +318,36 @@ fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT]
             }
         }
     }
-    // Relocation and detached sections against the regions, then against each other.
+    // What relocation reads while it writes into the buffer (relocation entries, the
+    // tables) against what it writes there (regions used in place, detached sections).
     let detached = |index: usize| places.get(index).is_some_and(|p| p.detached);
     if !writable_buffer && !places.iter().any(|p| p.detached) {
         return Ok(()); // nothing is written in the buffer: copies only
     }
-    let read_or_written_in_place = |index: usize, s: &Section| (detached(index) || s.sh_type == SHT_REL || s.sh_type == SHT_RELA) && s.has_file_bytes();
+    let is_rel = |s: &Section| (s.sh_type == SHT_REL || s.sh_type == SHT_RELA) && s.has_file_bytes();
+    let is_table = |region: usize| matches!(region, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB);
     let mut any_detached = false;
     for (index, s) in sections.iter() {
-        if !read_or_written_in_place(index, s) {
+        let (rel, written) = (is_rel(s), detached(index) && s.has_file_bytes());
+        if !rel && !written {
             continue;
         }
-        any_detached |= detached(index);
-        if ranges.iter().any(|&(start, end, _)| overlap((s.offset, s.file_end()), (start, end))) {
+        any_detached |= written;
+        // Relocation entries against every region; a detached section against the tables.
+        if ranges.iter().any(|&(start, end, region)| (rel || is_table(region)) && overlap((s.offset, s.file_end()), (start, end))) {
             crate::error!(c"section %lu overlaps a region in the file", index);
             return Err(Error::NoExec);
         }
     }
     if any_detached {
-        // Rare: a quadratic scan, for files with detached sections only.
+        // Detached sections against relocation entries: files with detached sections only.
         for (i, a) in sections.iter() {
-            if !read_or_written_in_place(i, a) {
+            if !detached(i) || !a.has_file_bytes() {
                 continue;
             }
-            for (j, b) in sections.iter().skip(i + 1) {
-                // Two relocation sections are only read: they may share bytes.
-                let one_detached = detached(i) || detached(j);
-                if one_detached && read_or_written_in_place(j, b) && overlap((a.offset, a.file_end()), (b.offset, b.file_end())) {
-                    crate::error!(c"sections %lu and %lu overlap in the file", i, j);
-                    return Err(Error::NoExec);
-                }
+            if let Some((j, _)) = sections.iter().find(|(_, b)| is_rel(b) && overlap((a.offset, a.file_end()), (b.offset, b.file_end()))) {
+                crate::error!(c"sections %lu and %lu overlap in the file", i, j);
+                return Err(Error::NoExec);
             }
         }
     }
@@ -841,19 +845,26 @@ mod tests {
         regions[mem::DATA] = RegionPlan::default();
         regions[mem::EXPORT] = region(0x140, 0x8, 0); // among rodata: tolerated
         assert!(check(&headers, &regions, &places).is_ok());
-        regions[mem::EXPORT] = region(0x60, 0x8, 0); // inside the text: not
-        assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
-        regions[mem::EXPORT] = RegionPlan::default();
+        regions[mem::EXPORT] = region(0x60, 0x8, 0); // among text (gcc does that): too
+        assert!(check(&headers, &regions, &places).is_ok());
         regions[mem::SYMTAB] = region(0x150, 0x40, 0); // the rodata ends at 0x15c
         assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
         regions[mem::SYMTAB] = region(0x200, 0x40, 0);
         assert!(check(&headers, &regions, &places).is_ok());
+        regions[mem::EXPORT] = region(0x220, 0x8, 0); // over the symbol table: not
+        assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
+        regions[mem::EXPORT] = RegionPlan::default();
         headers[1].offset = 0x210; // relocations inside the symbol table
         assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
         headers[1].offset = 0x310; // relocations inside the detached section
         assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
         headers[1].offset = 0x320;
         assert!(check(&headers, &regions, &places).is_ok());
+        headers[2].offset = 0x100; // detached, inside the text's range: written, not read
+        assert!(check(&headers, &regions, &places).is_ok());
+        headers[2].offset = 0x220; // detached, over the symbol table: read while written
+        assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
+        headers[2].offset = 0x300;
         // Copies only (no writable buffer, nothing detached): relocation entries are
         // never written while read, and only the regions are checked.
         headers[1].offset = 0x210;
