@@ -307,7 +307,7 @@ function(llext_rs_build_core)
   # made local, so the loader's memcpy/memset and any 64-bit division come from the
   # libc and libgcc the image links anyway, as C code's do. Otherwise the linker takes
   # them from compiler_builtins, which sits in the same archive: ~1 KB more on
-  # Cortex-M3. (The ARM EABI names LLVM calls memcpy by are in llext_rs_glue.c.)
+  # Cortex-M3. (The ARM EABI names LLVM calls memcpy by are in c/aeabi_mem.c.)
   set(library ${cargo_target_dir}/link/libllext_rs.a)
 
   set(cargo_env

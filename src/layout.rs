@@ -306,10 +306,11 @@ fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT]
         }
     }
     let ranges = ranges.get(..count).unwrap_or(&[]);
+    let is_table = |region: usize| matches!(region, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB);
     // `.exported_sym` may sit anywhere, as Zephyr allows (gcc puts it among the text
     // with -ffunction-sections), but not over the tables, which stay read while its
     // relocations write.
-    let tolerated = |a: usize, b: usize| (a == mem::EXPORT || b == mem::EXPORT) && !matches!(a.min(b), mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) && !matches!(a.max(b), mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB);
+    let tolerated = |a: usize, b: usize| (a == mem::EXPORT || b == mem::EXPORT) && !is_table(a) && !is_table(b);
     for (n, &(a_start, a_end, a)) in ranges.iter().enumerate() {
         for &(b_start, b_end, b) in ranges.iter().skip(n + 1) {
             if overlap((a_start, a_end), (b_start, b_end)) && !tolerated(a, b) {
@@ -321,18 +322,16 @@ fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT]
     // What relocation reads while it writes into the buffer (relocation entries, the
     // tables) against what it writes there (regions used in place, detached sections).
     let detached = |index: usize| places.get(index).is_some_and(|p| p.detached);
-    if !writable_buffer && !places.iter().any(|p| p.detached) {
+    let any_detached = places.iter().any(|p| p.detached);
+    if !writable_buffer && !any_detached {
         return Ok(()); // nothing is written in the buffer: copies only
     }
     let is_rel = |s: &Section| (s.sh_type == SHT_REL || s.sh_type == SHT_RELA) && s.has_file_bytes();
-    let is_table = |region: usize| matches!(region, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB);
-    let mut any_detached = false;
     for (index, s) in sections.iter() {
         let (rel, written) = (is_rel(s), detached(index) && s.has_file_bytes());
         if !rel && !written {
             continue;
         }
-        any_detached |= written;
         // Relocation entries against every region; a detached section against the tables.
         if ranges.iter().any(|&(start, end, region)| (rel || is_table(region)) && overlap((s.offset, s.file_end()), (start, end))) {
             crate::error!(c"section %lu overlaps a region in the file", index);
@@ -824,9 +823,10 @@ mod tests {
 
     /// The file-range rule of builds without `pack-regions`: Zephyr's region overlap
     /// check (interleaved regions refused; a pre-pad may reach into the previous
-    /// region; the BSS and empty regions ignored), `.exported_sym` allowed among data
-    /// and rodata only, and relocation and detached sections kept off the regions and
-    /// off each other.
+    /// region; the BSS and empty regions ignored), `.exported_sym` allowed anywhere but
+    /// over the tables, and, where relocations write into the buffer, relocation
+    /// sections kept off the regions and detached sections off the tables and the
+    /// relocation sections.
     #[test]
     fn file_range_rule() {
         let mut regions = [RegionPlan::default(); mem::COUNT];

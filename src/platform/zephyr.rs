@@ -37,39 +37,22 @@ const PROTECTION: Protection = match option_env!("LLEXT_RS_PROTECTION") {
 };
 
 /// Parses `LLEXT_RS_PROTECTION` at compile time: a bad value fails the build.
-#[allow(clippy::panic, clippy::indexing_slicing)] // compile time only
+#[allow(clippy::panic)] // compile time only
 const fn parse_protection(spec: &[u8]) -> Protection {
-    const fn number(spec: &[u8], from: usize) -> usize {
-        assert!(from < spec.len(), "LLEXT_RS_PROTECTION: number missing");
-        let (mut value, mut i) = (0usize, from);
-        while i < spec.len() {
-            assert!(spec[i].is_ascii_digit(), "LLEXT_RS_PROTECTION: bad number");
-            value = value * 10 + (spec[i] - b'0') as usize;
-            i += 1;
+    const fn number(digits: &[u8]) -> usize {
+        match core::str::from_utf8(digits) {
+            Ok(text) => match usize::from_str_radix(text, 10) {
+                Ok(value) => value,
+                Err(_) => panic!("LLEXT_RS_PROTECTION: bad number"),
+            },
+            Err(_) => panic!("LLEXT_RS_PROTECTION: bad number"),
         }
-        value
     }
-    const fn starts_with(spec: &[u8], prefix: &[u8]) -> bool {
-        if spec.len() < prefix.len() {
-            return false;
-        }
-        let mut i = 0;
-        while i < prefix.len() {
-            if spec[i] != prefix[i] {
-                return false;
-            }
-            i += 1;
-        }
-        true
-    }
-    if starts_with(spec, b"pow2:") {
-        Protection::PowerOfTwo { min: number(spec, 5) }
-    } else if starts_with(spec, b"pages:") {
-        Protection::Pages { page: number(spec, 6) }
-    } else if spec.len() == 4 && starts_with(spec, b"none") {
-        Protection::None
-    } else {
-        panic!("LLEXT_RS_PROTECTION: expected none, pow2:<n> or pages:<n>")
+    match spec {
+        b"none" => Protection::None,
+        [b'p', b'o', b'w', b'2', b':', digits @ ..] => Protection::PowerOfTwo { min: number(digits) },
+        [b'p', b'a', b'g', b'e', b's', b':', digits @ ..] => Protection::Pages { page: number(digits) },
+        _ => panic!("LLEXT_RS_PROTECTION: expected none, pow2:<n> or pages:<n>"),
     }
 }
 
