@@ -23,6 +23,16 @@ void __aeabi_memcpy(void *dst, const void *src, size_t n)
 	const uint8_t *s = src;
 
 	if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
+		/* Four words a turn: a region copy spends half its time on loop control. */
+		for (; n >= 16u; n -= 16u, d += 16, s += 16) {
+			word_t a = ((const word_t *)s)[0], b = ((const word_t *)s)[1];
+			word_t c = ((const word_t *)s)[2], e = ((const word_t *)s)[3];
+
+			((word_t *)d)[0] = a;
+			((word_t *)d)[1] = b;
+			((word_t *)d)[2] = c;
+			((word_t *)d)[3] = e;
+		}
 		for (; n >= 4u; n -= 4u, d += 4, s += 4) {
 			*(word_t *)d = *(const word_t *)s;
 		}
@@ -41,6 +51,12 @@ void __aeabi_memclr(void *dst, size_t n)
 	uint8_t *d = dst;
 
 	if (((uintptr_t)d & 3u) == 0) {
+		for (; n >= 16u; n -= 16u, d += 16) {
+			((word_t *)d)[0] = 0;
+			((word_t *)d)[1] = 0;
+			((word_t *)d)[2] = 0;
+			((word_t *)d)[3] = 0;
+		}
 		for (; n >= 4u; n -= 4u, d += 4) {
 			*(word_t *)d = 0;
 		}
