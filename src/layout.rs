@@ -311,13 +311,16 @@ fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT]
     // with -ffunction-sections), but not over the tables, which stay read while its
     // relocations write.
     let tolerated = |a: usize, b: usize| (a == mem::EXPORT || b == mem::EXPORT) && !is_table(a) && !is_table(b);
-    for (n, &(a_start, a_end, a)) in ranges.iter().enumerate() {
-        for &(b_start, b_end, b) in ranges.iter().skip(n + 1) {
+    // Each range against those after it (split_first: no index arithmetic per pair).
+    let mut rest = ranges;
+    while let Some((&(a_start, a_end, a), later)) = rest.split_first() {
+        for &(b_start, b_end, b) in later {
             if overlap((a_start, a_end), (b_start, b_end)) && !tolerated(a, b) {
                 crate::error!(c"region %s overlaps region %lu in the file (CONFIG_LLEXT_RS_PACK_REGIONS loads such files)", s = mem::name(a), b);
                 return Err(Error::NoExec);
             }
         }
+        rest = later;
     }
     // What relocation reads while it writes into the buffer (relocation entries, the
     // tables) against what it writes there (regions used in place, detached sections).

@@ -28,6 +28,17 @@ pub enum MemKind {
     Meta,
 }
 
+impl MemKind {
+    /// The kind `kind as u8` gave.
+    fn from_byte(kind: u8) -> MemKind {
+        match kind {
+            0 => MemKind::Text,
+            1 => MemKind::Data,
+            _ => MemKind::Meta,
+        }
+    }
+}
+
 /// How region allocations must be shaped for the memory-protection unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protection {
@@ -199,7 +210,10 @@ pub struct HeapBlock {
     platform: PlatformRef,
     ptr: NonNull<u8>,
     size: usize,
-    kind: MemKind,
+    /// `MemKind` as a byte: an enum field would lend `Option<HeapBlock>` its niche, and
+    /// `None` would no longer be all-zero (a load's region table is cleared per entry
+    /// then, not with one memset).
+    kind: u8,
     /// log2 of the alignment (a power of two): with `kind` in one word, a block is three
     /// words on a 32-bit target, and so is every `Result`/`Option` of one.
     align_log2: u8,
@@ -225,7 +239,7 @@ impl HeapBlock {
             crate::error!(c"out of heap: %lu bytes, %lu-aligned", size, align);
             return Err(Error::NoMem);
         };
-        Ok(HeapBlock { platform, ptr, size, kind, align_log2: align.trailing_zeros() as u8 })
+        Ok(HeapBlock { platform, ptr, size, kind: kind as u8, align_log2: align.trailing_zeros() as u8 })
     }
 
     /// Start of the block (write address).
@@ -256,7 +270,7 @@ impl Drop for HeapBlock {
     fn drop(&mut self) {
         // SAFETY: platform call returning memory this block got from the same platform
         // and kind; nothing uses it after drop.
-        unsafe { self.platform.free(self.kind, self.ptr, self.size, 1 << self.align_log2) }
+        unsafe { self.platform.free(MemKind::from_byte(self.kind), self.ptr, self.size, 1 << self.align_log2) }
     }
 }
 
