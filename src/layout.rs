@@ -577,14 +577,31 @@ pub struct RegionMem {
     pub run: Addr,
     /// Content bytes (`mem_size`): pre-pad + sections, excluding aux and rounding.
     pub size: usize,
-    /// Bytes allocated on the heap for it (after MPU/MMU rounding); 0 if in place.
-    pub alloc_size: usize,
-    /// Owned heap memory, if the region was copied.
+    /// Owned heap memory, if the region was copied: its size is what the heap gave
+    /// (after MPU/MMU rounding).
     pub block: Option<HeapBlock>,
-    /// Write address of the aux area (GOT entries, veneers) after the content.
-    pub aux_write: *mut u8,
-    /// Run address of the aux area.
-    pub aux_run: Addr,
+}
+
+impl RegionMem {
+    /// Heap bytes of the region's own block; 0 if in place.
+    pub fn alloc_size(&self) -> usize {
+        self.block.as_ref().map_or(0, |b| b.size())
+    }
+
+    /// Run address of the aux area (GOT entries, veneers) after the content: the GOT
+    /// base of an `ET_REL` text, which follows it whether or not it has entries.
+    pub fn aux_run(&self) -> Addr {
+        self.run + aux_offset(self.size) as Addr
+    }
+
+    /// Write address of the aux area: only a copied region has one (a region used in
+    /// place has no aux bytes); null otherwise.
+    pub fn aux_write(&self) -> *mut u8 {
+        match self.block {
+            Some(_) => self.write.wrapping_add(aux_offset(self.size)),
+            None => core::ptr::null_mut(),
+        }
+    }
 }
 
 /// Everything `materialize` needs besides the plan.
@@ -684,9 +701,8 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
             match run {
                 Some(run) if aligned => {
                     // No aux entries in place (plan.aux == 0), but the GOT base still
-                    // follows the text, as for a copied region.
-                    let aux_run = run + aux_offset(plan.size) as Addr;
-                    return Ok(RegionMem { write: ptr, run, size: plan.size, alloc_size: 0, block: None, aux_write: core::ptr::null_mut(), aux_run });
+                    // follows the text, as for a copied region (`aux_run`).
+                    return Ok(RegionMem { write: ptr, run, size: plan.size, block: None });
                 }
                 _ => crate::debug!(c"region %s copied: buffer not usable in place", s = mem::name(index)),
             }
@@ -739,8 +755,7 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
             source.read_at(s.offset, dst)?;
         }
     }
-    let aux_write = write.wrapping_add(aux_offset(plan.size));
-    Ok(RegionMem { write, run, size: plan.size, alloc_size, block: Some(block), aux_write, aux_run: run + aux_offset(plan.size) as Addr })
+    Ok(RegionMem { write, run, size: plan.size, block: Some(block) })
 }
 
 /// Materialises the `ET_DYN` image and points every allocatable region into it.
@@ -783,10 +798,7 @@ pub fn materialize_shared(
             write: write_base.wrapping_add(offset),
             run: run_base + offset as Addr,
             size: plan.size,
-            alloc_size: 0,
             block: None,
-            aux_write: core::ptr::null_mut(),
-            aux_run: 0,
         };
     }
     // Section offsets become region-relative.

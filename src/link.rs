@@ -389,6 +389,15 @@ pub fn resolve_symbol(input: &LinkInput, source: &mut dyn Source, resolver: &mut
     }
 }
 
+/// Run address of the GOT (`_GLOBAL_OFFSET_TABLE_`): the aux area after an `ET_REL`
+/// file's text; 0 for an `ET_DYN` image, which brings its own.
+pub fn got_base(header: &Header, mems: &[RegionMem; mem::COUNT]) -> Addr {
+    match (header.elf_type, mems.get(mem::TEXT)) {
+        (ElfType::Relocatable, Some(text)) => text.aux_run(),
+        _ => 0,
+    }
+}
+
 /// Applies every relocation. Errors are logged per relocation; the first is returned
 /// after all were tried (as Zephyr does, so one load shows every problem).
 pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut dyn Resolver, aux_plan: &AuxPlan) -> Result<()> {
@@ -396,12 +405,13 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
     let text = input.mems.get(mem::TEXT).ok_or(Error::NoExec)?;
     let aux_bytes = aux_plan.bytes(arch, text.size).ok_or(Error::NoMem)?;
     let aux_len = aux_bytes.saturating_sub(crate::layout::aux_offset(text.size) - text.size);
-    let aux_slice: &mut [u8] = if aux_len == 0 || text.aux_write.is_null() {
+    let aux_write = text.aux_write();
+    let aux_slice: &mut [u8] = if aux_len == 0 || aux_write.is_null() {
         &mut []
     } else {
         // SAFETY: memory write area: the aux bytes reserved after the text content in
         // the text region's own heap block; nothing else refers to them.
-        unsafe { core::slice::from_raw_parts_mut(text.aux_write, aux_len) }
+        unsafe { core::slice::from_raw_parts_mut(aux_write, aux_len) }
     };
     if aux_len != 0 && aux_slice.is_empty() {
         return Err(Error::NoExec);
@@ -414,10 +424,11 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
             HeapArray::zeroed(input.platform, MemKind::Meta, input.symbols.len().max(1)).map(Some)
         }
     };
+    let got = got_base(input.header, input.mems);
     let mut aux = AuxArea {
         arch,
         bytes: aux_slice,
-        run: text.aux_run,
+        run: got,
         got_cap: aux_plan.got_entries,
         got_used: 0,
         veneer_used: 0,
@@ -427,7 +438,7 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
     };
     let image = ArchImage {
         load_bias: input.image.run_base.wrapping_sub(input.image.vma_base),
-        got_base: text.aux_run,
+        got_base: got,
     };
 
     let mut first_error = None;

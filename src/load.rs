@@ -7,12 +7,12 @@ use core::mem::MaybeUninit;
 
 use crate::elf::{is_native_section_layout, Addr, Header, Section, SectionTable, StringTable, SymbolTable, MAX_HEADER_SIZE, STB_GLOBAL, STT_FUNC, STT_OBJECT};
 use crate::error::{Error, Result};
-use crate::ffi::types::llext_symbol;
+use crate::ffi::types::{llext, llext_symbol};
 use crate::layout::{self, mem, Image, MaterializeInput, PlanInput, RegionMem, RegionPlan, SectionPlace};
 use crate::link::{self, LinkInput, Resolver};
 // The trait is in scope for the target builds' static `PlatformRef`.
 #[cfg_attr(feature = "std", allow(unused_imports))]
-use crate::platform::{Access, HeapArray, HeapBlock, MemKind, Platform, PlatformRef};
+use crate::platform::{Access, BlockShape, HeapArray, HeapBlock, MemKind, Platform, PlatformRef};
 use crate::source::{Source, Storage};
 
 /// Options of one load (`struct llext_load_param`, plus build-time choices).
@@ -130,25 +130,29 @@ impl Loaded {
     }
 }
 
-/// One region of a loaded extension (`ext->mem[i]`).
-pub struct Region {
-    /// Write address of the region start (pre-pad included); null if empty.
-    pub write: *mut u8,
-    /// Run address of the region start.
-    pub run: Addr,
-    /// Content bytes (`mem_size`): pre-pad + sections.
-    pub size: usize,
+/// What a loaded extension keeps of one region besides C's view of it (`llext.mem[]`,
+/// `mem_size[]`, `mem_on_heap[]`, which `keep` fills and which hold its address and
+/// size from then on).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeptRegion {
     /// Alignment pre-pad before the first section.
-    pub prepad: usize,
-    /// Owned heap memory, if the region was copied.
-    pub block: Option<HeapBlock>,
+    pub prepad: u32,
+    /// The region's own heap block (none if used in place or inside the `ET_DYN`
+    /// image), released to `llext.mem[]`: freed by the registry at unload.
+    pub block: BlockShape,
+    /// Run address of the region start. Only a host running extensions in an emulator
+    /// tells it from the write address; on targets extensions run where they lie (a
+    /// pre-located file lies at its link address), as in Zephyr.
+    #[cfg(feature = "std")]
+    pub run: Addr,
 }
 
-/// A loaded and linked extension: what stays allocated until it is unloaded.
+/// A loaded and linked extension: what stays allocated until it is unloaded, besides
+/// the region memory C's `struct llext` records (see [`KeptRegion`]).
 pub struct Extension {
     pub header: Header,
     pub section_headers: HeaderTable,
-    pub mems: [Region; mem::COUNT],
+    pub regions: [KeptRegion; mem::COUNT],
     /// Bytes after the text content reserved for GOT entries and veneers.
     pub text_aux: usize,
     /// Run address of the GOT (`_GLOBAL_OFFSET_TABLE_`), after the text.
@@ -167,59 +171,9 @@ impl Extension {
         SectionTable::new(self.section_headers.sections(), self.header.class)
     }
 
-    /// Bytes of region `index` after its pre-pad: `(write, run, len)`.
-    pub fn region_content(&self, index: usize) -> Option<(*mut u8, Addr, usize)> {
-        let m = self.mems.get(index)?;
-        if m.size <= m.prepad {
-            return None;
-        }
-        Some((m.write.wrapping_add(m.prepad), m.run + m.prepad as Addr, m.size - m.prepad))
-    }
-
     /// Exported symbols, in `.exported_sym` (or symbol table) order.
     pub fn exports(&self) -> &[llext_symbol] {
         self.exports.as_ref().map_or(&[], |e| e.as_slice())
-    }
-
-    /// Regions holding the init (`.preinit_array` then `.init_array`) or fini table.
-    fn fn_regions(is_init: bool) -> &'static [usize] {
-        if is_init {
-            &[mem::PREINIT, mem::INIT]
-        } else {
-            &[mem::FINI]
-        }
-    }
-
-    /// Number of init or fini functions.
-    pub fn fn_count(&self, is_init: bool) -> usize {
-        let ptr = self.header.class.pointer_size();
-        Self::fn_regions(is_init).iter().filter_map(|&r| self.region_content(r)).map(|(_, _, len)| len / ptr).sum()
-    }
-
-    /// Run address of init or fini function `index`, checked to lie inside the text
-    /// (`Fault` otherwise, as Zephyr's `llext_get_fn_table`).
-    pub fn fn_entry(&self, is_init: bool, index: usize) -> Result<Addr> {
-        let ptr = self.header.class.pointer_size();
-        let mut skip = index;
-        for &r in Self::fn_regions(is_init) {
-            let Some((write, _, len)) = self.region_content(r) else { continue };
-            let count = len / ptr;
-            if skip >= count {
-                skip -= count;
-                continue;
-            }
-            // SAFETY: region content owned by (or lent to) this extension.
-            let bytes = unsafe { core::slice::from_raw_parts(write, len) };
-            let entry = bytes.get(skip * ptr..(skip + 1) * ptr).ok_or(Error::Inval)?;
-            let f = crate::elf::addr_le(entry);
-            let text = self.mems.get(mem::TEXT).ok_or(Error::Fault)?;
-            if f < text.run || f >= text.run + text.size as Addr {
-                crate::error!(c"%s function %lu (0x%lx) outside text", s = if is_init { c"bringup" } else { c"teardown" }.as_ptr(), index, f);
-                return Err(Error::Fault);
-            }
-            return Ok(f);
-        }
-        Err(Error::Inval)
     }
 }
 
@@ -231,8 +185,15 @@ impl Extension {
 /// stack: the region plans alone are ~600 B), and the stages run one after another from
 /// here, each in its own frame, with their state there: the load's stack peak is this
 /// frame plus the deepest stage, not the sum of all of them. Only what the extension
-/// needs once loaded moves into `out` (the extension's own block); the rest is freed.
-pub fn load(
+/// needs once loaded moves into `out` (the extension's own block) and, for its regions,
+/// into C's `mem[]`, `mem_size[]` and `mem_on_heap[]` of `public` (the new extension's
+/// `struct llext`, whose other fields the load leaves alone); the rest is freed.
+///
+/// # Safety
+/// `public` must point to a `struct llext` that lives through the call, whose region
+/// arrays nothing else refers to meanwhile.
+#[allow(clippy::too_many_arguments)] // the load's inputs and its two outputs
+pub unsafe fn load(
     platform: PlatformRef,
     arch: Arch,
     source: &mut dyn Source,
@@ -240,6 +201,7 @@ pub fn load(
     resolver: &mut dyn Resolver,
     hooks: &mut dyn LoadHooks,
     out: &mut MaybeUninit<Extension>,
+    public: *mut llext,
 ) -> Result<()> {
     let scratch = HeapBlock::unwritten(platform, MemKind::Meta, core::mem::size_of::<Loaded>(), core::mem::align_of::<Loaded>())?;
     // SAFETY: memory access: the block just allocated, sized and aligned for a `Loaded`
@@ -251,7 +213,8 @@ pub fn load(
             let result = fill(loaded, platform, source, params, resolver, hooks).and_then(|()| resolver.check());
             if result.is_ok() {
                 hooks.finished(loaded);
-                keep(loaded, out);
+                // SAFETY: forwarded contract on `public`.
+                unsafe { keep(loaded, out, public) };
             }
             // SAFETY: `loaded` was initialised by `parse` and is not used after this;
             // what `keep` moved out was replaced by empty values.
@@ -264,22 +227,43 @@ pub fn load(
     result
 }
 
-/// Moves what a loaded extension keeps out of the working state into `out`, field by
-/// field (as one value it would be a stack temporary of a few hundred bytes).
+/// Moves what a loaded extension keeps out of the working state: region memory into
+/// C's arrays, the rest into `out`, field by field (as one value it would be a stack
+/// temporary of a few hundred bytes).
+///
+/// # Safety
+/// As [`load`] for `public`.
 #[inline(never)]
-fn keep(loaded: &mut Loaded, out: &mut MaybeUninit<Extension>) {
+unsafe fn keep(loaded: &mut Loaded, out: &mut MaybeUninit<Extension>, public: *mut llext) {
     let p = out.as_mut_ptr();
     let text_aux = loaded.regions.get(mem::TEXT).map_or(0, |r| r.aux);
-    let got_base = loaded.mems.get(mem::TEXT).map_or(0, |m| m.aux_run);
+    let got_base = link::got_base(&loaded.header, &loaded.mems);
+    #[cfg(feature = "elf-shared")]
+    let image = loaded.image.block.is_some();
+    #[cfg(not(feature = "elf-shared"))]
+    let image = false;
     // SAFETY: memory writes: every field of `*p` is written exactly once through raw
     // field pointers; the region array gets one value per element (both arrays have
-    // `mem::COUNT`).
+    // `mem::COUNT`). `public` is the new extension's `struct llext` (`load`'s contract):
+    // only its region arrays are referenced, which nothing else refers to meanwhile.
     unsafe {
         core::ptr::addr_of_mut!((*p).header).write(loaded.header);
         core::ptr::addr_of_mut!((*p).section_headers).write(core::mem::replace(&mut loaded.section_headers, HeaderTable::empty()));
-        let kept = core::ptr::addr_of_mut!((*p).mems).cast::<Region>();
-        for (i, (m, plan)) in loaded.mems.iter_mut().zip(loaded.regions.iter()).enumerate() {
-            kept.add(i).write(Region { write: m.write, run: m.run, size: m.size, prepad: plan.desc.info as usize, block: m.block.take() });
+        let kept = core::ptr::addr_of_mut!((*p).regions).cast::<KeptRegion>();
+        let (c_mem, c_size, c_on_heap) = (&mut (*public).mem, &mut (*public).mem_size, &mut (*public).mem_on_heap);
+        let c_arrays = c_mem.iter_mut().zip(c_size.iter_mut()).zip(c_on_heap.iter_mut());
+        for (i, ((m, plan), ((c_mem, c_size), c_on_heap))) in loaded.mems.iter_mut().zip(loaded.regions.iter()).zip(c_arrays).enumerate() {
+            // A copied region's block starts at `m.write`.
+            let write = m.write;
+            let block = m.block.take().map_or(BlockShape::default(), HeapBlock::release);
+            #[cfg(feature = "std")]
+            kept.add(i).write(KeptRegion { prepad: plan.desc.info, block, run: m.run });
+            #[cfg(not(feature = "std"))]
+            kept.add(i).write(KeptRegion { prepad: plan.desc.info, block });
+            *c_mem = write.cast();
+            *c_size = m.size;
+            // Image regions are on the heap too, inside the image's block.
+            *c_on_heap = block.size() != 0 || (image && !write.is_null() && !matches!(i, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB));
         }
         core::ptr::addr_of_mut!((*p).text_aux).write(text_aux);
         core::ptr::addr_of_mut!((*p).got_base).write(got_base);
@@ -467,7 +451,7 @@ fn place_regions(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn So
         #[cfg(feature = "elf-shared")]
         crate::elf::ElfType::Shared => *image = layout::materialize_shared(&mat, source, regions, places, mems)?,
     }
-    *alloc_size += mems.iter().map(|m| m.alloc_size).sum::<usize>() + image.block.as_ref().map_or(0, |b| b.size());
+    *alloc_size += mems.iter().map(|m| m.alloc_size()).sum::<usize>() + image.block.as_ref().map_or(0, |b| b.size());
     Ok(aux_plan)
 }
 
@@ -514,7 +498,7 @@ fn protect(loaded: &Loaded, platform: PlatformRef, params: &LoadParams) {
     }
     for (index, access) in [(mem::TEXT, Access::ReadExec), (mem::RODATA, Access::ReadOnly)] {
         if let Some(m) = loaded.mems.get(index).filter(|m| m.block.is_some()) {
-            platform.set_access(m.write, m.alloc_size, access);
+            platform.set_access(m.write, m.alloc_size(), access);
         }
     }
 }

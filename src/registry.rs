@@ -15,6 +15,7 @@ use crate::elf::Addr;
 use crate::error::{Error, Result};
 use crate::ffi::types::{llext, llext_symtable, sys_snode_t, LLEXT_MAX_DEPENDENCIES, LLEXT_MAX_NAME_LEN};
 use crate::link::Resolver;
+use crate::layout::mem;
 use crate::load::{self, Extension, LoadHooks, LoadParams};
 // The trait is in scope for the target builds' static `PlatformRef`.
 #[cfg_attr(feature = "std", allow(unused_imports))]
@@ -29,6 +30,74 @@ pub struct ExtBox {
     pub public: llext,
     pub loaded: Extension,
     platform: PlatformRef,
+}
+
+impl ExtBox {
+    /// Region `index`: write address, run address and size (pre-pad included), from
+    /// C's arrays; `None` if it has no memory.
+    pub fn region(&self, index: usize) -> Option<(*mut u8, Addr, usize)> {
+        let write = self.public.mem.get(index)?.cast::<u8>();
+        if write.is_null() {
+            return None;
+        }
+        let size = *self.public.mem_size.get(index)?;
+        #[cfg(feature = "std")]
+        let run = self.loaded.regions.get(index)?.run;
+        #[cfg(not(feature = "std"))]
+        let run = write as usize as Addr;
+        Some((write, run, size))
+    }
+
+    /// Bytes of region `index` after its pre-pad: `(write, run, len)`.
+    pub fn region_content(&self, index: usize) -> Option<(*mut u8, Addr, usize)> {
+        let (write, run, size) = self.region(index)?;
+        let prepad = self.loaded.regions.get(index)?.prepad as usize;
+        if size <= prepad {
+            return None;
+        }
+        Some((write.wrapping_add(prepad), run + prepad as Addr, size - prepad))
+    }
+
+    /// Regions holding the init (`.preinit_array` then `.init_array`) or fini table.
+    fn fn_regions(is_init: bool) -> &'static [usize] {
+        if is_init {
+            &[mem::PREINIT, mem::INIT]
+        } else {
+            &[mem::FINI]
+        }
+    }
+
+    /// Number of init or fini functions.
+    pub fn fn_count(&self, is_init: bool) -> usize {
+        let ptr = self.loaded.header.class.pointer_size();
+        Self::fn_regions(is_init).iter().filter_map(|&r| self.region_content(r)).map(|(_, _, len)| len / ptr).sum()
+    }
+
+    /// Run address of init or fini function `index`, checked to lie inside the text
+    /// (`Fault` otherwise, as Zephyr's `llext_get_fn_table`).
+    pub fn fn_entry(&self, is_init: bool, index: usize) -> Result<Addr> {
+        let ptr = self.loaded.header.class.pointer_size();
+        let mut skip = index;
+        for &r in Self::fn_regions(is_init) {
+            let Some((write, _, len)) = self.region_content(r) else { continue };
+            let count = len / ptr;
+            if skip >= count {
+                skip -= count;
+                continue;
+            }
+            // SAFETY: region content owned by (or lent to) this extension.
+            let bytes = unsafe { core::slice::from_raw_parts(write, len) };
+            let entry = bytes.get(skip * ptr..(skip + 1) * ptr).ok_or(Error::Inval)?;
+            let f = crate::elf::addr_le(entry);
+            let (_, text_run, text_size) = self.region(mem::TEXT).ok_or(Error::Fault)?;
+            if f < text_run || f >= text_run + text_size as Addr {
+                crate::error!(c"%s function %lu (0x%lx) outside text", s = if is_init { c"bringup" } else { c"teardown" }.as_ptr(), index, f);
+                return Err(Error::Fault);
+            }
+            return Ok(f);
+        }
+        Err(Error::Inval)
+    }
 }
 
 /// Lock guard over the platform's registry lock.
@@ -224,7 +293,10 @@ impl Registry {
         // SAFETY: memory access: a field of the block just allocated; `load` builds the
         // extension in place there (C only ever touches the `public` field).
         let slot = unsafe { &mut *ptr::addr_of_mut!((*boxed).loaded).cast::<MaybeUninit<Extension>>() };
-        let result = load::load(self.platform, self.arch, source, params, &mut resolver, hooks, slot);
+        // SAFETY: `load`'s contract: `public` is the new extension's
+        // `struct llext` in the block just allocated; C reads its region arrays only
+        // once the load returns, and the resolver holds only its `dependency` field.
+        let result = unsafe { load::load(self.platform, self.arch, source, params, &mut resolver, hooks, slot, ptr::addr_of_mut!((*boxed).public)) };
         if let Err(e) = result {
             on_alloc(ptr::null_mut());
             return Err(e);
@@ -266,28 +338,17 @@ impl Registry {
     }
 
     /// Fills C's view of a freshly loaded extension, field by field (a whole `llext`
-    /// value would be a stack temporary of a few hundred bytes). `dependency` was
-    /// filled during the load and is left alone.
+    /// value would be a stack temporary of a few hundred bytes). `dependency` and the
+    /// region arrays were filled during the load and are left alone.
     #[inline(never)]
     fn publish(public: &mut llext, loaded: &Extension, name: &[u8]) {
         public.llext_list = sys_snode_t { next: ptr::null_mut() };
         #[cfg(feature = "userspace")]
         {
-            public.mem_parts = crate::platform::zephyr::partitions(loaded);
+            public.mem_parts = crate::platform::zephyr::partitions(&public.mem, &public.mem_size, loaded);
         }
         for (d, s) in public.name.iter_mut().zip(name) {
             *d = *s as c_char;
-        }
-        for (i, m) in loaded.mems.iter().enumerate() {
-            if let (Some(p), Some(h), Some(s)) = (public.mem.get_mut(i), public.mem_on_heap.get_mut(i), public.mem_size.get_mut(i)) {
-                *p = m.write.cast();
-                #[cfg(feature = "elf-shared")]
-                let in_image = loaded.image.block.is_some() && !m.write.is_null() && !matches!(i, crate::layout::mem::SYMTAB | crate::layout::mem::STRTAB | crate::layout::mem::SHSTRTAB);
-                #[cfg(not(feature = "elf-shared"))]
-                let in_image = false;
-                *h = m.block.is_some() || in_image;
-                *s = m.size;
-            }
         }
         public.alloc_size = loaded.alloc_size;
         public.sym_tab = llext_symtable { sym_cnt: 0, syms: ptr::null_mut() };
@@ -339,10 +400,15 @@ impl Registry {
         // decrements and asserts, leaking such a provider).
         let deps = e.dependency;
         let boxed = ext.cast::<ExtBox>();
-        // SAFETY: `boxed` was completed by `load` and is now unlinked: drop its Rust
-        // state in place (freeing every region and table) and give its block back.
+        // SAFETY: `boxed` was completed by `load` and is now unlinked: free its regions
+        // (each block with the address and shape the load recorded), drop its Rust
+        // state in place (freeing every table) and give its block back.
         unsafe {
             let platform = (*boxed).platform;
+            // The regions' own blocks, released to `llext.mem[]` by the load.
+            for (r, &write) in (*boxed).loaded.regions.iter().zip((*boxed).public.mem.iter()) {
+                r.block.free(platform, write.cast());
+            }
             ptr::drop_in_place(ptr::addr_of_mut!((*boxed).loaded));
             if let Some(p) = NonNull::new(boxed.cast::<u8>()) {
                 platform.free(MemKind::Meta, p, core::mem::size_of::<ExtBox>(), core::mem::align_of::<ExtBox>());

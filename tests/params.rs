@@ -33,11 +33,11 @@ fn run(emu: &mut Emu, reg: &Registry, ext: *mut llext_rs::ffi::types::llext, f: 
     let image = reg
         .inspect(ext, |b| {
             let l = &b.loaded;
-            for (i, m) in l.mems.iter().enumerate() {
-                if !m.write.is_null() {
+            for i in 0..mem::COUNT {
+                if let Some((write, run, size)) = b.region(i) {
                     let extra = if i == mem::TEXT { l.text_aux } else { 0 };
-                    let bytes = unsafe { std::slice::from_raw_parts(m.write, m.size + extra) };
-                    emu.load(m.run, bytes).unwrap();
+                    let bytes = unsafe { std::slice::from_raw_parts(write, size + extra) };
+                    emu.load(run, bytes).unwrap();
                 }
             }
             Image {
@@ -84,7 +84,7 @@ fn section_detached() {
         assert!(hooks.asked > 0);
         // detached_entry runs from the buffer, not from the text region.
         let (entry, text) = reg
-            .inspect(ext, |b| (find_export(b.loaded.exports(), b"detached_entry").unwrap() as u64, (b.loaded.mems[mem::TEXT].run, b.loaded.mems[mem::TEXT].size as u64)))
+            .inspect(ext, |b| (find_export(b.loaded.exports(), b"detached_entry").unwrap() as u64, b.region(mem::TEXT).map(|(_, run, size)| (run, size as u64)).unwrap()))
             .unwrap();
         assert!(entry >= buffer_run && entry < buffer_run + buffer.len() as u64, "{flavor}: detached_entry at {entry:#x}");
         assert!(!(text.0..text.0 + text.1).contains(&entry));
@@ -143,7 +143,7 @@ fn no_relocation() {
     let t = e.section(".text");
     let (off, size) = (e.get_sh(t, "sh_offset") as usize, e.get_sh(t, "sh_size") as usize);
     reg.inspect(ext, |b| {
-        let (w, _, len) = b.loaded.region_content(mem::TEXT).unwrap();
+        let (w, _, len) = b.region_content(mem::TEXT).unwrap();
         assert_eq!(len, size);
         assert_eq!(unsafe { std::slice::from_raw_parts(w, len) }, &f.bytes[off..off + size]);
         assert!(b.loaded.exports().is_empty());

@@ -39,12 +39,13 @@ fn view(registry: &Registry, ext: *const llext_rs::ffi::types::llext) -> View {
             if let Some(image) = l.image.block.as_ref() {
                 v.memory.push((l.image.run_base, image.bytes().to_vec()));
             }
-            for (i, m) in l.mems.iter().enumerate() {
-                if m.write.is_null() || l.image.block.is_some() && i < mem::SYMTAB {
+            for i in 0..mem::COUNT {
+                let Some((write, run, size)) = b.region(i) else { continue };
+                if l.image.block.is_some() && i < mem::SYMTAB {
                     continue;
                 }
                 let extra = if i == mem::TEXT { l.text_aux } else { 0 };
-                v.memory.push((m.run, bytes(m.write, m.size + extra)));
+                v.memory.push((run, bytes(write, size + extra)));
             }
             v.got_base = l.got_base;
             let sections = l.sections();
@@ -54,14 +55,14 @@ fn view(registry: &Registry, ext: *const llext_rs::ffi::types::llext) -> View {
                     continue;
                 }
                 let s = sections.get(index).unwrap();
-                let m = &l.mems[region];
-                let data = if s.sh_type == 8 { vec![0; s.size as usize] } else { bytes(m.write.wrapping_add(p.offset), s.size as usize) };
-                v.sections.insert(index, (m.run + p.offset as u64, data));
+                let (write, run, _) = b.region(region).unwrap();
+                let data = if s.sh_type == 8 { vec![0; s.size as usize] } else { bytes(write.wrapping_add(p.offset), s.size as usize) };
+                v.sections.insert(index, (run + p.offset as u64, data));
             }
             v.image.exports = l.exports().iter().map(|s| (String::from_utf8_lossy(unsafe { c_str(s.name) }).into_owned(), s.addr as u64)).collect();
             let ptr = l.header.class.pointer_size();
             let words = |r: usize| -> Vec<u64> {
-                l.region_content(r)
+                b.region_content(r)
                     .map(|(w, _, len)| bytes(w, len).chunks(ptr).map(|c| c.iter().rev().fold(0u64, |a, &b| a << 8 | b as u64)).collect())
                     .unwrap_or_default()
             };

@@ -344,12 +344,12 @@ pub unsafe extern "C" fn llext_get_fn_table_impl(ext: *mut llext, is_init: bool,
 
 /// Number of entries in the init or fini table of `ext`; `None` if not loaded.
 fn fn_count(ext: *const llext, is_init: bool) -> Option<usize> {
-    registry().inspect(ext, |b| b.loaded.fn_count(is_init))
+    registry().inspect(ext, |b| b.fn_count(is_init))
 }
 
 /// Entry `i` of the init or fini table, checked to lie inside the text.
 fn fn_entry(ext: *const llext, is_init: bool, i: usize) -> Result<usize, Error> {
-    registry().inspect(ext, |b| b.loaded.fn_entry(is_init, i).map(|f| f as usize)).unwrap_or(Err(Error::Inval))
+    registry().inspect(ext, |b| b.fn_entry(is_init, i).map(|f| f as usize)).unwrap_or(Err(Error::Inval))
 }
 
 // llext_bringup/teardown/bootstrap run in user threads under Zephyr, where only system

@@ -266,6 +266,46 @@ impl HeapBlock {
     }
 }
 
+impl HeapBlock {
+    /// Gives the block up to an owner that records its address (`as_ptr`) elsewhere
+    /// (C's `llext.mem[]`): what freeing it takes besides that address. Nothing frees
+    /// it until [`BlockShape::free`] is called with the address.
+    pub fn release(self) -> BlockShape {
+        let shape = BlockShape { size: self.size, kind: self.kind, align_log2: self.align_log2 };
+        core::mem::forget(self);
+        shape
+    }
+}
+
+/// What freeing a released [`HeapBlock`] takes besides its address; the default is no
+/// block (nothing to free).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BlockShape {
+    size: usize,
+    kind: u8,
+    align_log2: u8,
+}
+
+impl BlockShape {
+    /// Bytes of the block; 0 if there is none.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Frees the block (if any) this shape was released with.
+    ///
+    /// # Safety
+    /// `ptr` must be the address of the block released with this shape, from
+    /// `platform`, and the memory must not be used afterwards; call at most once.
+    pub unsafe fn free(self, platform: PlatformRef, ptr: *mut u8) {
+        if let (Some(ptr), true) = (NonNull::new(ptr), self.size != 0) {
+            // SAFETY: platform call returning the block with the shape it was
+            // allocated with (caller's contract).
+            unsafe { platform.free(MemKind::from_byte(self.kind), ptr, self.size, 1 << self.align_log2) }
+        }
+    }
+}
+
 impl Drop for HeapBlock {
     fn drop(&mut self) {
         // SAFETY: platform call returning memory this block got from the same platform

@@ -150,11 +150,12 @@ mod user {
     }
 
     /// Partitions of TEXT, DATA, RODATA, BSS (in `enum llext_mem` order).
-    pub fn partitions(loaded: &Extension) -> [k_mem_partition; LLEXT_MEM_PARTITIONS] {
+    /// `mem` and `mem_size` are the extension's `llext.mem[]` and `mem_size[]`.
+    pub fn partitions(mem: &[*mut c_void; mem::COUNT], mem_size: &[usize; mem::COUNT], loaded: &Extension) -> [k_mem_partition; LLEXT_MEM_PARTITIONS] {
         let mut parts = [k_mem_partition::default(); LLEXT_MEM_PARTITIONS];
         for (i, p) in parts.iter_mut().enumerate() {
-            let Some(m) = loaded.mems.get(i) else { continue };
-            if m.write.is_null() || m.size == 0 {
+            let (Some(&write), Some(&size), Some(kept)) = (mem.get(i), mem_size.get(i), loaded.regions.get(i)) else { continue };
+            if write.is_null() || size == 0 {
                 continue;
             }
             let kind = match i {
@@ -162,8 +163,9 @@ mod user {
                 mem::RODATA => 1,
                 _ => 2,
             };
-            p.start = m.write as usize;
-            p.size = m.block.as_ref().map_or(m.size, |b| b.size());
+            p.start = write as usize;
+            // A copied region's partition covers its whole (MPU-shaped) block.
+            p.size = if kept.block.size() != 0 { kept.block.size() } else { size };
             // SAFETY: platform call returning a constant.
             p.attr = unsafe { llext_rs_z_part_attr(kind) };
         }
