@@ -170,6 +170,8 @@ pub struct PlanInput<'a, 'b> {
 /// and is planned again here.
 pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut [RegionPlan; mem::COUNT]) -> Result<()> {
     let PlanInput { header, sections, names, tables, file_order, mut detached, writable_buffer } = input;
+    // Without a `section_detached` callback no section is detached: nothing to scan for.
+    let may_detach = detached.is_some();
     if let Some(names) = regions.get_mut(mem::SHSTRTAB) {
         *names = RegionPlan::default();
     }
@@ -227,6 +229,12 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
         r.desc.addr = addr;
         r.desc.size = if s.sh_type == SHT_NOBITS { addr_end - addr } else { end - start };
         r.desc.align = r.desc.alignment().max(s.alignment());
+        // A BSS of several sections is placed section by section (`plan_relocatable`;
+        // `pack-regions` counts them in its file-order sweep).
+        #[cfg(not(feature = "pack-regions"))]
+        {
+            r.packed |= region == mem::BSS;
+        }
     }
 
     // Relocation targets.
@@ -241,7 +249,7 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
     }
 
     match header.elf_type {
-        ElfType::Relocatable => plan_relocatable(sections, file_order, regions, places, writable_buffer)?,
+        ElfType::Relocatable => plan_relocatable(sections, file_order, regions, places, writable_buffer, may_detach)?,
         #[cfg(feature = "elf-shared")]
         ElfType::Shared => plan_shared(sections, regions, places)?,
     }
@@ -252,8 +260,12 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
 /// section lies inside that range, in which case it is packed (`pack-regions`; without
 /// it such a file is refused, as Zephyr does). Several BSS sections are always packed.
 #[cfg_attr(feature = "pack-regions", allow(unused_variables))]
-fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace], writable_buffer: bool) -> Result<()> {
+fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [RegionPlan; mem::COUNT], places: &mut [SectionPlace], writable_buffer: bool, may_detach: bool) -> Result<()> {
+    #[cfg(feature = "pack-regions")]
     let packed = packed_regions(sections, file_order, places);
+    // Only a BSS of several sections (flagged by `plan`'s first pass) is packed.
+    #[cfg(not(feature = "pack-regions"))]
+    let packed: u16 = if regions.get(mem::BSS).is_some_and(|r| r.packed) { 1 << mem::BSS } else { 0 };
     let mut spanned = [false; mem::COUNT];
     for ((index, r), spans) in regions.iter_mut().enumerate().zip(spanned.iter_mut()) {
         if r.desc.sh_type == SHT_NULL || r.desc.size == 0 {
@@ -276,7 +288,7 @@ fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [
         p.offset = member_offset(sections, index, start)?;
     }
     #[cfg(not(feature = "pack-regions"))]
-    check_file_ranges(sections, regions, places, writable_buffer)?;
+    check_file_ranges(sections, regions, places, writable_buffer, may_detach)?;
     Ok(())
 }
 
@@ -291,7 +303,7 @@ fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [
 /// relocation section.
 #[cfg_attr(feature = "pack-regions", allow(dead_code))]
 #[inline(never)] // its table stays out of the layout's frame
-fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT], places: &[SectionPlace], writable_buffer: bool) -> Result<()> {
+fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT], places: &[SectionPlace], writable_buffer: bool, may_detach: bool) -> Result<()> {
     let overlap = |(a_start, a_end): (Addr, Addr), (b_start, b_end): (Addr, Addr)| a_start < b_end && b_start < a_end;
     // The regions' file ranges, gathered once: (start, end, region).
     let mut ranges = [(0 as Addr, 0 as Addr, 0usize); mem::COUNT];
@@ -325,7 +337,7 @@ fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT]
     // What relocation reads while it writes into the buffer (relocation entries, the
     // tables) against what it writes there (regions used in place, detached sections).
     let detached = |index: usize| places.get(index).is_some_and(|p| p.detached);
-    let any_detached = places.iter().any(|p| p.detached);
+    let any_detached = may_detach && places.iter().any(|p| p.detached);
     if !writable_buffer && !any_detached {
         return Ok(()); // nothing is written in the buffer: copies only
     }
@@ -407,18 +419,6 @@ fn packed_regions(sections: &SectionTable, file_order: &[u16], places: &[Section
         packed |= bit(mem::BSS);
     }
     packed
-}
-
-/// Without `pack-regions`, only a BSS of several sections is packed (Zephyr refuses
-/// those); interleaved regions are refused by `check_file_ranges`.
-#[cfg(not(feature = "pack-regions"))]
-fn packed_regions(_sections: &SectionTable, _file_order: &[u16], places: &[SectionPlace]) -> u16 {
-    let bss_members = places.iter().filter(|p| usize::from(p.region) == mem::BSS && !p.detached).count();
-    if bss_members > 1 {
-        1 << mem::BSS
-    } else {
-        0
-    }
 }
 
 /// Section indices in the order a packed region places its members: file order, or,
@@ -853,7 +853,7 @@ mod tests {
         let mut headers = [Section::default(), rel, detached];
         let mut places = [SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false }; 3];
         places[2] = SectionPlace { offset: 0x300, region: mem::TEXT as u8, detached: true };
-        let check = |headers: &[Section], regions: &[RegionPlan; mem::COUNT], places: &[SectionPlace]| check_file_ranges(&SectionTable::new(headers, Class::Elf32), regions, places, true);
+        let check = |headers: &[Section], regions: &[RegionPlan; mem::COUNT], places: &[SectionPlace]| check_file_ranges(&SectionTable::new(headers, Class::Elf32), regions, places, true, true);
         assert!(check(&headers, &regions, &places).is_ok());
         regions[mem::DATA] = region(0x80, 0x10, 0); // inside the text
         assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
@@ -884,7 +884,7 @@ mod tests {
         // never written while read, and only the regions are checked.
         headers[1].offset = 0x210;
         places[2] = SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false };
-        assert!(check_file_ranges(&SectionTable::new(&headers, Class::Elf32), &regions, &places, false).is_ok());
+        assert!(check_file_ranges(&SectionTable::new(&headers, Class::Elf32), &regions, &places, false, true).is_ok());
         assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
     }
 }

@@ -53,6 +53,11 @@ pub struct EarlyView {
 pub trait LoadHooks {
     /// Section headers and names are available (before `is_detached` is first asked).
     fn sections_ready(&mut self, _view: &EarlyView) {}
+    /// Whether `is_detached` may ever say yes (a `section_detached` callback was
+    /// given): if not, it is never asked.
+    fn detaches(&self) -> bool {
+        false
+    }
     /// `section_detached`: keep section `index` (raw header `header`) out of the regions.
     fn is_detached(&mut self, _index: usize, _header: &[u8]) -> bool {
         false
@@ -394,6 +399,7 @@ fn map_sections(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Sou
         return Err(Error::NoExec);
     }
 
+    let detaches = hooks.detaches();
     let section_size = header.class.section_header_size();
     let raw_headers = section_headers.bytes();
     let mut detached = |index: usize| {
@@ -402,7 +408,8 @@ fn map_sections(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Sou
     };
     let order = file_order.as_ref().and_then(|o| o.as_slice().get(..header.shnum)).unwrap_or(&[]);
     let writable_buffer = source.storage() == Storage::Writable;
-    layout::plan(PlanInput { header, sections: &sections, names, tables, file_order: order, detached: Some(&mut detached), writable_buffer }, places, regions)?;
+    let detached: Option<&mut dyn FnMut(usize) -> bool> = if detaches { Some(&mut detached) } else { None };
+    layout::plan(PlanInput { header, sections: &sections, names, tables, file_order: order, detached, writable_buffer }, places, regions)?;
     // The file order was only needed for the plan.
     *file_order = None;
     layout::materialize(&mat, source, regions, places, mems, &[mem::SYMTAB, mem::STRTAB])

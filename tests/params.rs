@@ -61,6 +61,9 @@ fn section_detached() {
         fn sections_ready(&mut self, view: &EarlyView) {
             self.names = Some((view.shstrtab.wrapping_add(view.shstrtab_desc.info as usize), view.shstrtab_size));
         }
+        fn detaches(&self) -> bool {
+            true
+        }
         fn is_detached(&mut self, _index: usize, header: &[u8]) -> bool {
             self.asked += 1;
             let (names, len) = self.names.expect("names are published before the first question");

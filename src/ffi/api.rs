@@ -57,6 +57,10 @@ impl LoadHooks for CHooks {
         }
     }
 
+    fn detaches(&self) -> bool {
+        self.detached.is_some()
+    }
+
     fn is_detached(&mut self, _index: usize, header: &[u8]) -> bool {
         match self.detached {
             // SAFETY: platform call into the application's predicate with a pointer to a
