@@ -260,15 +260,15 @@ function(llext_rs_build_core)
   list(JOIN features "," header_features_csv)
   llext_rs_features_of(
     CONFIG_USERSPACE=userspace
-    CONFIG_LLEXT_RS_EXPORT_BUILTINS_BY_SLID=slid
-    CONFIG_LLEXT_RS_IMPORT_ALL_GLOBALS=import-all-globals
-    CONFIG_LLEXT_RS_HEAP_DYNAMIC=heap-dynamic)
+    CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID=slid
+    CONFIG_LLEXT_IMPORT_ALL_GLOBALS=import-all-globals
+    CONFIG_LLEXT_HEAP_DYNAMIC=heap-dynamic)
   list(JOIN features "," features_csv)
 
   # Messages above the module's log level are compiled out of the Rust code (src/diag.rs);
   # without CONFIG_LOG the level is 0 and no message is built in.
-  if(DEFINED CONFIG_LLEXT_RS_LOG_LEVEL)
-    set(log_level ${CONFIG_LLEXT_RS_LOG_LEVEL})
+  if(DEFINED CONFIG_LLEXT_LOG_LEVEL)
+    set(log_level ${CONFIG_LLEXT_LOG_LEVEL})
   else()
     set(log_level 0)
   endif()

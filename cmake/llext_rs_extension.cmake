@@ -1,8 +1,9 @@
 # llext-rs: building extensions. add_llext_target() keeps the signature and behaviour of
 # Zephyr 4.3's (OUTPUT, SOURCES, ...; flags from the toolchain's LLEXT_REMOVE_FLAGS /
-# LLEXT_APPEND_FLAGS properties), with the ELF type and SLID choice taken from the
-# CONFIG_LLEXT_RS_* options. It delegates to Zephyr's implementation, which requires
-# CONFIG_LLEXT: the CONFIG_LLEXT_* variables are set in the function scope only.
+# LLEXT_APPEND_FLAGS properties), with the ELF type and SLID choice taken from the same
+# options (the LLEXT_BINARY_TYPE choice, CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID). It delegates
+# to Zephyr's implementation, which requires CONFIG_LLEXT: that is set in the function
+# scope only.
 # SPDX-License-Identifier: Apache-2.0
 
 get_property(llext_rs_overridden GLOBAL PROPERTY LLEXT_RS_ADD_LLEXT_TARGET)
@@ -11,10 +12,6 @@ if(COMMAND add_llext_target AND NOT llext_rs_overridden)
   set_property(GLOBAL PROPERTY LLEXT_RS_ADD_LLEXT_TARGET TRUE)
   function(add_llext_target target_name)
     set(CONFIG_LLEXT y)
-    set(CONFIG_LLEXT_TYPE_ELF_OBJECT ${CONFIG_LLEXT_RS_TYPE_ELF_OBJECT})
-    set(CONFIG_LLEXT_TYPE_ELF_RELOCATABLE ${CONFIG_LLEXT_RS_TYPE_ELF_RELOCATABLE})
-    set(CONFIG_LLEXT_TYPE_ELF_SHAREDLIB ${CONFIG_LLEXT_RS_TYPE_ELF_SHAREDLIB})
-    set(CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID ${CONFIG_LLEXT_RS_EXPORT_BUILTINS_BY_SLID})
     _add_llext_target(${target_name} ${ARGN})
 
     # Zephyr 4.3 makes <name>_debug.elf depend on a custom target only, which orders

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Checks that every CONFIG_LLEXT_RS_* symbol the module's C, linker scripts, CMake,
+"""Checks that every CONFIG_LLEXT_* symbol the module's C, linker scripts, CMake,
 samples and tests use is declared in a Kconfig file, and that C code reads a
 value symbol (int, hex, string) that may be absent from a configuration only under a
 preprocessor guard. Such a read is what broke CONFIG_LOG=n: the log template declares
-CONFIG_LLEXT_RS_LOG_LEVEL only when logging is on.
+CONFIG_LLEXT_LOG_LEVEL only when logging is on.
 
 usage: scripts/check-kconfig.py            (from anywhere; exits 1 on a finding)
 """
@@ -12,11 +12,12 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SYM = re.compile(r'\bCONFIG_(LLEXT_RS_\w+)')
-# Declared by subsys/logging/Kconfig.template.log_config for `module = LLEXT_RS`,
+# The module's options: Zephyr's LLEXT_* names and its own LLEXT_RS_* ones.
+SYM = re.compile(r'\bCONFIG_(LLEXT_\w+)')
+# Declared by subsys/logging/Kconfig.template.log_config for `module = LLEXT`,
 # only with CONFIG_LOG (the level choices are bools, the level an int).
-TEMPLATE = {'LLEXT_RS_LOG_LEVEL': ('int', 'LOG')}
-TEMPLATE.update({f'LLEXT_RS_LOG_LEVEL_{lvl}': ('bool', 'LOG')
+TEMPLATE = {'LLEXT_LOG_LEVEL': ('int', 'LOG')}
+TEMPLATE.update({f'LLEXT_LOG_LEVEL_{lvl}': ('bool', 'LOG')
                  for lvl in ('OFF', 'ERR', 'WRN', 'INF', 'DBG', 'DEFAULT')})
 
 

@@ -14,7 +14,7 @@ mkdir -p target
 
 bash scripts/install-deps.sh
 
-echo "== Kconfig symbols (every CONFIG_LLEXT_RS_* used exists in every configuration)"
+echo "== Kconfig symbols (every CONFIG_LLEXT_* used exists in every configuration)"
 python3 scripts/check-kconfig.py
 
 echo "== host suite (cargo test)"

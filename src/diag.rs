@@ -15,7 +15,7 @@ pub const INF: u8 = 3;
 pub const DBG: u8 = 4;
 
 /// Most verbose level compiled in: `LLEXT_RS_LOG_LEVEL` (0 off .. 4 debug) when the
-/// crate is built (the Zephyr module passes `CONFIG_LLEXT_RS_LOG_LEVEL`, 0 without
+/// crate is built (the Zephyr module passes `CONFIG_LLEXT_LOG_LEVEL`, 0 without
 /// `CONFIG_LOG`); unset, debug on hosted builds and off otherwise.
 pub const MAX_LEVEL: u8 = match option_env!("LLEXT_RS_LOG_LEVEL") {
     Some(level) => parse_level(level),

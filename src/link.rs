@@ -370,9 +370,9 @@ pub fn resolve_symbol(input: &LinkInput, source: &mut dyn Source, resolver: &mut
             }
             crate::error!(c"undefined symbol %s has no export", s = crate::diag::name(name));
             if name.starts_with(b"__device_") {
-                // Zephyr's hint, for our option; with it, a node without a driver is
-                // exported as NULL, which also ends here.
-                crate::warn!(c"(device objects: CONFIG_LLEXT_RS_EXPORT_DEVICES exports those with a driver)");
+                // Zephyr's hint: device objects are exported only with this option,
+                // and only those the image defines.
+                crate::warn!(c"(device objects: CONFIG_LLEXT_EXPORT_DEVICES exports those the image defines)");
             }
             Err(Error::NoData)
         }

@@ -1,15 +1,21 @@
 /*
- * llext-rs default export set, as Zephyr 4.3's LLEXT: the libc string functions and
- * the implementation of every system call (printk and other kernel symbols are
- * exported with EXPORT_SYMBOL where Zephyr defines them, since our symbol.h is the
- * one Zephyr's sources include).
+ * llext-rs default export set, as Zephyr 4.3's LLEXT: the libc string functions, the
+ * implementation of every system call, and the 64-bit cycle counter that Zephyr's
+ * drivers/timer/export.c exports only under CONFIG_LLEXT (printk and other kernel
+ * symbols are exported with EXPORT_SYMBOL where Zephyr defines them, since our
+ * symbol.h is the one Zephyr's sources include).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 
 #include <string.h>
 #include <zephyr/toolchain.h>
+#include <zephyr/drivers/timer/system_timer.h>
 #include <zephyr/llext/symbol.h>
+
+#ifdef CONFIG_TIMER_HAS_64BIT_CYCLE_COUNTER
+EXPORT_SYMBOL(sys_clock_cycle_get_64);
+#endif
 
 #ifdef CONFIG_LLEXT_RS_EXPORT_LIBC
 EXPORT_SYMBOL(strcpy);

@@ -42,11 +42,11 @@ BUILD_ASSERT(offsetof(struct llext, name) == sizeof(sys_snode_t));
 #endif
 
 /* ---- Heap ---- */
-#ifdef CONFIG_LLEXT_RS_HEAP_DYNAMIC
+#ifdef CONFIG_LLEXT_HEAP_DYNAMIC
 static struct k_heap llext_rs_heap;
 static bool llext_rs_heap_ready;
 #else
-K_HEAP_DEFINE(llext_rs_heap, CONFIG_LLEXT_RS_HEAP_SIZE * 1024);
+K_HEAP_DEFINE(llext_rs_heap, CONFIG_LLEXT_HEAP_SIZE * 1024);
 #define llext_rs_heap_ready true
 #endif
 
@@ -75,7 +75,7 @@ void llext_rs_z_free(void *ptr, bool region, size_t size)
 
 int llext_rs_z_heap_init(void *mem, size_t bytes)
 {
-#ifdef CONFIG_LLEXT_RS_HEAP_DYNAMIC
+#ifdef CONFIG_LLEXT_HEAP_DYNAMIC
 	if (llext_rs_heap_ready) {
 		return -EEXIST;
 	}
@@ -91,7 +91,7 @@ int llext_rs_z_heap_init(void *mem, size_t bytes)
 
 int llext_rs_z_heap_uninit(void)
 {
-#ifdef CONFIG_LLEXT_RS_HEAP_DYNAMIC
+#ifdef CONFIG_LLEXT_HEAP_DYNAMIC
 	if (!llext_rs_heap_ready) {
 		return -EEXIST;
 	}

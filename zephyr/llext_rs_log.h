@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The module's log level for LOG_MODULE_REGISTER/llext_rs_zephyr_init. Zephyr's log
- * template declares CONFIG_LLEXT_RS_LOG_LEVEL only with CONFIG_LOG; without logging
+ * template declares CONFIG_LLEXT_LOG_LEVEL only with CONFIG_LOG; without logging
  * the level is NONE (and LOG_* compile to nothing).
  */
 #ifndef LLEXT_RS_LOG_H
@@ -9,8 +9,8 @@
 
 #include <zephyr/logging/log.h>
 
-#ifdef CONFIG_LLEXT_RS_LOG_LEVEL
-#define LLEXT_RS_LOG_LEVEL CONFIG_LLEXT_RS_LOG_LEVEL
+#ifdef CONFIG_LLEXT_LOG_LEVEL
+#define LLEXT_RS_LOG_LEVEL CONFIG_LLEXT_LOG_LEVEL
 #else
 #define LLEXT_RS_LOG_LEVEL LOG_LEVEL_NONE
 #endif

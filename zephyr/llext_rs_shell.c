@@ -19,7 +19,7 @@
 LOG_MODULE_REGISTER(llext_shell, LLEXT_RS_LOG_LEVEL);
 
 /* Staging buffer for `load_hex`; the mutex keeps two shell backends from sharing it. */
-static uint8_t hex_buf[CONFIG_LLEXT_RS_SHELL_MAX_SIZE] __aligned(Z_KERNEL_STACK_OBJ_ALIGN);
+static uint8_t hex_buf[CONFIG_LLEXT_SHELL_MAX_SIZE] __aligned(Z_KERNEL_STACK_OBJ_ALIGN);
 static K_MUTEX_DEFINE(hex_buf_lock);
 
 /* ---- Extension-name completion ---- */
@@ -96,9 +96,9 @@ static int cmd_load_hex(const struct shell *sh, size_t argc, char *argv[])
 		shell_print(sh, "Extension name too long, max %d chars\n", LLEXT_MAX_NAME_LEN);
 		return -EINVAL;
 	}
-	if (hex_len > (size_t)CONFIG_LLEXT_RS_SHELL_MAX_SIZE * 2) {
+	if (hex_len > (size_t)CONFIG_LLEXT_SHELL_MAX_SIZE * 2) {
 		shell_print(sh, "Extension %zu bytes too large to load, max %d bytes\n", hex_len / 2,
-			    CONFIG_LLEXT_RS_SHELL_MAX_SIZE);
+			    CONFIG_LLEXT_SHELL_MAX_SIZE);
 		return -ENOMEM;
 	}
 

@@ -44,7 +44,7 @@ static inline unsigned int llext_section_count(const struct llext *ext)
 }
 
 /* buf_loader.h */
-#if defined(CONFIG_LLEXT_RS_STORAGE_WRITABLE) || defined(CONFIG_LLEXT_STORAGE_WRITABLE)
+#if defined(CONFIG_LLEXT_STORAGE_WRITABLE)
 #define LLEXT_RS_DEFAULT_STORAGE LLEXT_STORAGE_WRITABLE
 #else
 #define LLEXT_RS_DEFAULT_STORAGE LLEXT_STORAGE_PERSISTENT
@@ -63,7 +63,7 @@ static inline unsigned int llext_section_count(const struct llext *ext)
 		.buf = (_buf), .len = (_buf_len), .pos = 0                                 \
 	}
 
-/** Loader for an ELF buffer; storage per CONFIG_LLEXT_RS_STORAGE_WRITABLE. */
+/** Loader for an ELF buffer; storage per CONFIG_LLEXT_STORAGE_WRITABLE. */
 #define LLEXT_BUF_LOADER(_buf, _buf_len) Z_LLEXT_BUF_LOADER(_buf, _buf_len, LLEXT_RS_DEFAULT_STORAGE)
 /** Loader for a buffer valid only during llext_load(). */
 #define LLEXT_TEMPORARY_BUF_LOADER(_buf, _buf_len)                                        \

@@ -33,7 +33,7 @@
 #define Z_EXPORT_SYMBOL_NAMED(sym_ident, sym_name) Z_LL_EXTENSION_SYMBOL_NAMED(sym_ident, sym_name)
 #elif defined(__ZEPHYR__) && !defined(CONFIG_LLEXT_RS)
 #define Z_EXPORT_SYMBOL_NAMED(sym_ident, sym_name)
-#elif defined(CONFIG_LLEXT_RS_EXPORT_BUILTINS_BY_SLID)
+#elif defined(CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID)
 /* Names go to a section that is not loaded; a post-build step replaces them by SLIDs. */
 #define Z_EXPORT_SYMBOL_NAMED(sym_ident, sym_name)                                        \
 	static const char __llext_sym_name_##sym_name[]                                    \

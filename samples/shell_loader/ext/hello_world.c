@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * An extension with no EXPORT_SYMBOL and no Zephyr header: hello_world is found by
- * `llext call_fn` because the sample sets CONFIG_LLEXT_RS_IMPORT_ALL_GLOBALS.
+ * `llext call_fn` because the sample sets CONFIG_LLEXT_IMPORT_ALL_GLOBALS.
  */
 extern void printk(const char *fmt, ...);
 

@@ -18,7 +18,7 @@
 #include "syscalls_ext.h"
 #include "threads_kobj_ext.h"
 
-#ifdef CONFIG_LLEXT_RS_STORAGE_WRITABLE
+#ifdef CONFIG_LLEXT_STORAGE_WRITABLE
 #define EXT_CONST
 #else
 #define EXT_CONST const
@@ -27,7 +27,7 @@
 /* Page alignment keeps buffer addresses stable between runs; writable buffers
  * live in RAM, so on 64 KB parts a smaller alignment saves the padding.
  */
-#if defined(CONFIG_LLEXT_RS_STORAGE_WRITABLE) && (CONFIG_SRAM_SIZE <= 64)
+#if defined(CONFIG_LLEXT_STORAGE_WRITABLE) && (CONFIG_SRAM_SIZE <= 64)
 #define EXT_ALIGN __aligned(16)
 #else
 #define EXT_ALIGN __aligned(4096)
@@ -36,7 +36,7 @@
 /* Builtin lookups: in SLID builds the base table holds SLIDs (first bytes of the
  * SHA-256 of the name, see Zephyr's llext_slidlib.py), passed in place of the name.
  */
-#ifdef CONFIG_LLEXT_RS_EXPORT_BUILTINS_BY_SLID
+#ifdef CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID
 #define LLEXT_FIND_BUILTIN_SYM(symbol_name) llext_find_sym(NULL, symbol_name##_SLID)
 #ifdef CONFIG_64BIT
 #define printk_SLID                  ((const char *)0x87B3105268827052ull)
@@ -187,7 +187,7 @@ static EXT_CONST uint8_t align_ext[] EXT_ALIGN = {
 };
 EXT_TEST(align)
 
-#ifndef CONFIG_LLEXT_RS_TYPE_ELF_SHAREDLIB
+#ifndef CONFIG_LLEXT_TYPE_ELF_SHAREDLIB
 static EXT_CONST uint8_t init_fini_ext[] EXT_ALIGN = {
 #include "init_fini.inc"
 };
@@ -203,7 +203,7 @@ static void init_fini_after(struct llext *ext)
 EXT_TEST(init_fini, .after = init_fini_after)
 #endif
 
-#ifndef CONFIG_LLEXT_RS_STORAGE_WRITABLE
+#ifndef CONFIG_LLEXT_STORAGE_WRITABLE
 static const uint8_t bulk_ext[] EXT_ALIGN = {
 #include "bulk.inc"
 };
@@ -220,14 +220,14 @@ static void bulk_after(struct llext *ext)
 EXT_TEST(bulk, .after = bulk_after)
 #endif
 
-#ifndef CONFIG_LLEXT_RS_TYPE_ELF_OBJECT
+#ifndef CONFIG_LLEXT_TYPE_ELF_OBJECT
 static EXT_CONST uint8_t multi_file_ext[] EXT_ALIGN = {
 #include "multi_file.inc"
 };
 EXT_TEST(multi_file)
 #endif
 
-#ifdef CONFIG_LLEXT_RS_STORAGE_WRITABLE
+#ifdef CONFIG_LLEXT_STORAGE_WRITABLE
 static EXT_CONST uint8_t find_section_ext[] EXT_ALIGN = {
 #include "find_section.inc"
 };
@@ -315,7 +315,7 @@ static void threads_kobj_setup(struct llext *ext, struct k_thread *thread)
 	k_object_access_grant(&kobj_sem, thread);
 	k_object_access_grant(&kobj_thread, thread);
 	k_object_access_grant(kobj_stack, thread);
-#if defined(CONFIG_LLEXT_RS_EXPORT_DEVICES) && DT_HAS_CHOSEN(zephyr_console) &&             \
+#if defined(CONFIG_LLEXT_EXPORT_DEVICES) && DT_HAS_CHOSEN(zephyr_console) &&             \
 	DT_NODE_HAS_STATUS_OKAY(DT_CHOSEN(zephyr_console))
 	/* the extension checks the console device with device_is_ready() */
 	k_object_access_grant(DEVICE_DT_GET(DT_CHOSEN(zephyr_console)), thread);
@@ -334,7 +334,7 @@ static EXT_CONST uint8_t movwmovt_ext[] EXT_ALIGN = {
 EXT_TEST(movwmovt)
 #endif
 
-#ifdef CONFIG_LLEXT_RS_STORAGE_WRITABLE
+#ifdef CONFIG_LLEXT_STORAGE_WRITABLE
 /* A section the loader is told to leave in the ELF buffer. */
 static EXT_CONST uint8_t detached_fn_ext[] EXT_ALIGN = {
 #include "detached_fn.inc"
@@ -401,7 +401,7 @@ ZTEST(llext, test_detached)
 }
 #endif
 
-#if defined(CONFIG_LLEXT_RS_TYPE_ELF_RELOCATABLE) && defined(CONFIG_LLEXT_RS_STORAGE_WRITABLE)
+#if defined(CONFIG_LLEXT_TYPE_ELF_RELOCATABLE) && defined(CONFIG_LLEXT_STORAGE_WRITABLE)
 static EXT_CONST uint8_t pre_located_ext[] EXT_ALIGN = {
 #include "pre_located.inc"
 };
@@ -632,7 +632,7 @@ ZTEST(llext, test_user_text_write_faults)
 
 #endif /* CONFIG_USERSPACE */
 
-#ifdef CONFIG_LLEXT_RS_HEAP_DYNAMIC
+#ifdef CONFIG_LLEXT_HEAP_DYNAMIC
 /* The application hands the loader its heap (as Zephyr's suite does with 64 KB; 16 KB
  * on 64 KB parts, for the bulk extension).
  */
@@ -655,7 +655,7 @@ ZTEST(llext, test_dynamic_heap_in_use)
 
 static void *suite_setup(void)
 {
-#ifdef CONFIG_LLEXT_RS_HEAP_DYNAMIC
+#ifdef CONFIG_LLEXT_HEAP_DYNAMIC
 	zassert_ok(llext_heap_init(llext_heap_data, sizeof(llext_heap_data)));
 #endif
 #ifdef CONFIG_USERSPACE
@@ -667,7 +667,7 @@ static void *suite_setup(void)
 static void suite_teardown(void *fixture)
 {
 	ARG_UNUSED(fixture);
-#ifdef CONFIG_LLEXT_RS_HEAP_DYNAMIC
+#ifdef CONFIG_LLEXT_HEAP_DYNAMIC
 	/* every case unloaded what it loaded */
 	zassert_ok(llext_heap_uninit());
 #endif

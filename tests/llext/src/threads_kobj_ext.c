@@ -13,7 +13,7 @@
 /* With device exports, the console device is reached by DEVICE_DT_GET (its
  * __device_dts_ord_<N> object is imported from the image).
  */
-#if defined(CONFIG_LLEXT_RS_EXPORT_DEVICES) && DT_HAS_CHOSEN(zephyr_console) &&             \
+#if defined(CONFIG_LLEXT_EXPORT_DEVICES) && DT_HAS_CHOSEN(zephyr_console) &&             \
 	DT_NODE_HAS_STATUS_OKAY(DT_CHOSEN(zephyr_console))
 #define CONSOLE_DT_NODE DT_CHOSEN(zephyr_console)
 #endif
