@@ -83,10 +83,6 @@ pub struct RegionPlan {
     pub desc: Section,
     /// Sections are copied one by one rather than as one file range.
     pub packed: bool,
-    /// Bytes of region content: `desc.size` (what `mem_size[]` shows).
-    pub size: usize,
-    /// Largest member alignment.
-    pub align: usize,
     /// Target of relocations (so it cannot stay in a read-only buffer).
     pub has_relocs: bool,
     /// Linker-made bytes appended after the content (GOT entries and veneers; text only).
@@ -98,15 +94,26 @@ pub struct RegionPlan {
 unsafe impl Zeroable for RegionPlan {}
 
 impl RegionPlan {
+    /// Bytes of region content: `desc.size` (what `mem_size[]` shows), which the plan
+    /// checked to fit a `usize`.
+    pub fn size(&self) -> usize {
+        self.desc.size as usize
+    }
+
+    /// Largest member alignment (checked to fit a `usize`).
+    pub fn align(&self) -> usize {
+        self.desc.alignment() as usize
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.desc.sh_type == SHT_NULL || self.size == 0
+        self.desc.sh_type == SHT_NULL || self.desc.size == 0
     }
 
     /// Size and alignment of the block a copy of this region needs: aux entries hold
     /// pointers, and extension regions take the shape memory protection requires.
     pub fn alloc_shape(&self, platform: PlatformRef) -> Result<(usize, usize)> {
-        let size = self.size.checked_add(self.aux).ok_or(Error::NoMem)?;
-        let mut align = self.align.max(1);
+        let size = self.size().checked_add(self.aux).ok_or(Error::NoMem)?;
+        let mut align = self.align();
         if self.aux != 0 {
             align = align.max(8);
         }
@@ -454,9 +461,16 @@ fn span_extent(r: &mut RegionPlan) -> Result<()> {
     r.desc.addr = r.desc.addr.saturating_sub(prepad);
     r.desc.size = r.desc.size.checked_add(prepad).ok_or(Error::NoExec)?;
     r.desc.info = u32::try_from(prepad).map_err(|_| Error::NoExec)?;
-    r.size = usize::try_from(r.desc.size).map_err(|_| Error::NoMem)?;
-    r.align = usize::try_from(align).map_err(|_| Error::NoMem)?;
+    fits_usize(r)?;
     r.packed = false;
+    Ok(())
+}
+
+/// Checks that a region's size and alignment fit a `usize` (`RegionPlan::size`,
+/// `align`): more than the address space is `NoMem`.
+pub fn fits_usize(r: &RegionPlan) -> Result<()> {
+    usize::try_from(r.desc.size).map_err(|_| Error::NoMem)?;
+    usize::try_from(r.desc.alignment()).map_err(|_| Error::NoMem)?;
     Ok(())
 }
 
@@ -483,8 +497,7 @@ fn pack(sections: &SectionTable, file_order: &[u16], places: &mut [SectionPlace]
     r.desc.size = size;
     r.desc.align = align;
     r.desc.info = 0;
-    r.size = usize::try_from(size).map_err(|_| Error::NoMem)?;
-    r.align = usize::try_from(align).map_err(|_| Error::NoMem)?;
+    fits_usize(r)?;
     r.packed = true;
     Ok(())
 }
@@ -514,8 +527,7 @@ fn plan_shared(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], 
         plan.desc.addr = lo;
         plan.desc.size = hi.saturating_sub(lo);
         plan.desc.info = 0;
-        plan.size = usize::try_from(plan.desc.size).map_err(|_| Error::NoMem)?;
-        plan.align = usize::try_from(plan.desc.alignment()).map_err(|_| Error::NoMem)?;
+        fits_usize(plan)?;
         plan.packed = false;
     }
     for (index, s) in sections.iter() {
@@ -695,14 +707,14 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
     // Pre-located regions are in place too, but only where the storage type allows it
     // (Zephyr 4.3: otherwise -EFAULT below).
     if in_place_allowed && file_backed && !plan.packed && plan.aux == 0 {
-        if let Some(ptr) = source.peek(plan.desc.offset, plan.size) {
+        if let Some(ptr) = source.peek(plan.desc.offset, plan.size()) {
             let run = if input.pre_located { Some(plan.desc.addr) } else { input.platform.run_address(ptr) };
             let aligned = input.pre_located || (ptr as usize) % align == 0;
             match run {
                 Some(run) if aligned => {
                     // No aux entries in place (plan.aux == 0), but the GOT base still
                     // follows the text, as for a copied region (`aux_run`).
-                    return Ok(RegionMem { write: ptr, run, size: plan.size, block: None });
+                    return Ok(RegionMem { write: ptr, run, size: plan.size(), block: None });
                 }
                 _ => crate::debug!(c"region %s copied: buffer not usable in place", s = mem::name(index)),
             }
@@ -711,7 +723,7 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
     if input.pre_located {
         if !file_backed {
             // The application placed the BSS at its link address.
-            return Ok(RegionMem { write: core::ptr::null_mut(), run: plan.desc.addr, size: plan.size, ..RegionMem::default() });
+            return Ok(RegionMem { write: core::ptr::null_mut(), run: plan.desc.addr, size: plan.size(), ..RegionMem::default() });
         }
         crate::error!(c"pre-located region %s is not in the loader buffer", s = mem::name(index));
         return Err(Error::Fault);
@@ -729,8 +741,8 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
     let run = input.platform.run_address(write).ok_or(Error::Fault)?;
     if spanned_copy {
         let prepad = plan.desc.info as usize;
-        let len = plan.size.checked_sub(prepad).ok_or(Error::NoExec)?;
-        let tail = alloc_size.checked_sub(plan.size).ok_or(Error::NoMem)?;
+        let len = plan.size().checked_sub(prepad).ok_or(Error::NoExec)?;
+        let tail = alloc_size.checked_sub(plan.size()).ok_or(Error::NoMem)?;
         // SAFETY: memory writes inside the block's `alloc_size` bytes (prepad <= size <=
         // alloc_size, checked above): the pre-pad zeroed, the file range after it copied,
         // the tail (aux area, protection rounding) zeroed, so every byte is written once
@@ -738,7 +750,7 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
         unsafe {
             write.write_bytes(0, prepad);
             source.read_raw(plan.desc.offset + prepad as Addr, write.add(prepad), len)?;
-            write.add(plan.size).write_bytes(0, tail);
+            write.add(plan.size()).write_bytes(0, tail);
         }
     }
     // A packed region with file bytes: only with `pack-regions` (else only the BSS is
@@ -755,7 +767,7 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
             source.read_at(s.offset, dst)?;
         }
     }
-    Ok(RegionMem { write, run, size: plan.size, block: Some(block) })
+    Ok(RegionMem { write, run, size: plan.size(), block: Some(block) })
 }
 
 /// Materialises the `ET_DYN` image and points every allocatable region into it.
@@ -797,7 +809,7 @@ pub fn materialize_shared(
         *slot = RegionMem {
             write: write_base.wrapping_add(offset),
             run: run_base + offset as Addr,
-            size: plan.size,
+            size: plan.size(),
             block: None,
         };
     }
@@ -833,7 +845,7 @@ mod tests {
 
     fn region(offset: Addr, size: Addr, prepad: u32) -> RegionPlan {
         let desc = Section { sh_type: SHT_PROGBITS, offset, size, info: prepad, ..Section::default() };
-        RegionPlan { desc, size: size as usize, ..RegionPlan::default() }
+        RegionPlan { desc, ..RegionPlan::default() }
     }
 
     /// The file-range rule of builds without `pack-regions`: Zephyr's region overlap

@@ -442,7 +442,7 @@ fn place_regions(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn So
     let places = places_mut(places)?;
     let sections = SectionTable::new(section_headers.sections(), header.class);
     if let Some(text) = regions.get_mut(mem::TEXT) {
-        text.aux = aux_plan.bytes(header.arch, text.size).ok_or(Error::NoMem)?;
+        text.aux = aux_plan.bytes(header.arch, text.size()).ok_or(Error::NoMem)?;
         if text.aux != 0 && text.is_empty() {
             crate::error!(c"GOT entries or veneers needed but there is no text region");
             return Err(Error::NoExec);
@@ -555,7 +555,9 @@ fn single_section_plan(sections: &SectionTable, index: usize) -> Result<RegionPl
     desc.offset -= prepad;
     desc.size = desc.size.checked_add(prepad).ok_or(Error::NoExec)?;
     desc.info = u32::try_from(prepad).map_err(|_| Error::NoExec)?;
-    Ok(RegionPlan { desc, packed: false, size: usize::try_from(desc.size).map_err(|_| Error::NoMem)?, align: usize::try_from(align).map_err(|_| Error::NoMem)?, has_relocs: false, aux: 0 })
+    let plan = RegionPlan { desc, packed: false, has_relocs: false, aux: 0 };
+    layout::fits_usize(&plan)?;
+    Ok(plan)
 }
 
 fn region_bytes<'a>(mems: &[RegionMem; mem::COUNT], index: usize) -> Result<&'a [u8]> {

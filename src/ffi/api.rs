@@ -149,13 +149,12 @@ pub unsafe extern "C" fn llext_load(loader: *mut llext_loader, name: *const c_ch
 /// Zephyr does, for the inspection API: at the end of a successful load, while the
 /// region plans still exist.
 fn publish_loader(ldr: *mut llext_loader, loaded: &mut Loaded) {
-    let mut hdr = elf_ehdr_t::default();
     let size = core::mem::size_of::<elf_ehdr_t>().min(loaded.header_raw.len());
-    // SAFETY: memory writes into the caller's loader: the ELF header bytes (the file
-    // has the native class), then the region descriptors.
+    // SAFETY: memory writes into the caller's loader: the ELF header bytes as read
+    // (zero-padded past a smaller class's header) over `hdr`, plain integers any bytes
+    // are valid for; then the region descriptors.
     unsafe {
-        ptr::copy_nonoverlapping(loaded.header_raw.as_ptr(), ptr::addr_of_mut!(hdr).cast::<u8>(), size);
-        (*ldr).hdr = hdr;
+        ptr::copy_nonoverlapping(loaded.header_raw.as_ptr(), ptr::addr_of_mut!((*ldr).hdr).cast::<u8>(), size);
         for (i, r) in loaded.regions.iter().enumerate() {
             let mut d = native_shdr(&r.desc);
             if r.has_relocs {
