@@ -258,6 +258,10 @@ impl Section {
     pub fn is_write(&self) -> bool {
         self.flags & Addr::from(SHF_WRITE) != 0
     }
+    /// A relocation section (`SHT_REL` or `SHT_RELA`).
+    pub fn is_relocation(&self) -> bool {
+        self.sh_type == SHT_REL || self.sh_type == SHT_RELA
+    }
     /// Occupies bytes in the file.
     pub fn has_file_bytes(&self) -> bool {
         occupies_file(self.sh_type, self.size)

@@ -15,7 +15,7 @@
 
 use crate::elf::{
     Addr, ElfType, Header, Section, SectionTable, StringTable, SHT_FINI_ARRAY,
-    SHT_INIT_ARRAY, SHT_NOBITS, SHT_NULL, SHT_PREINIT_ARRAY, SHT_PROGBITS, SHT_REL, SHT_RELA,
+    SHT_INIT_ARRAY, SHT_NOBITS, SHT_NULL, SHT_PREINIT_ARRAY, SHT_PROGBITS,
 };
 use crate::error::{Error, Result};
 // The trait is in scope for the target builds' static `PlatformRef`.
@@ -246,7 +246,7 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
 
     // Relocation targets.
     for (_, s) in sections.iter() {
-        if s.sh_type == SHT_REL || s.sh_type == SHT_RELA {
+        if s.is_relocation() {
             if let Some(p) = places.get(s.info as usize).filter(|p| p.is_loaded() && !p.detached) {
                 if let Some(r) = regions.get_mut(usize::from(p.region)) {
                     r.has_relocs = true;
@@ -348,7 +348,7 @@ fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT]
     if !writable_buffer && !any_detached {
         return Ok(()); // nothing is written in the buffer: copies only
     }
-    let is_rel = |s: &Section| (s.sh_type == SHT_REL || s.sh_type == SHT_RELA) && s.has_file_bytes();
+    let is_rel = |s: &Section| s.is_relocation() && s.has_file_bytes();
     for (index, s) in sections.iter() {
         let (rel, written) = (is_rel(s), detached(index) && s.has_file_bytes());
         if !rel && !written {
@@ -841,7 +841,7 @@ pub fn new_places(platform: PlatformRef, shnum: usize) -> Result<HeapArray<Secti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::elf::Class;
+    use crate::elf::{Class, SHT_REL};
 
     fn region(offset: Addr, size: Addr, prepad: u32) -> RegionPlan {
         let desc = Section { sh_type: SHT_PROGBITS, offset, size, info: prepad, ..Section::default() };

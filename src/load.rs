@@ -261,10 +261,12 @@ unsafe fn keep(loaded: &mut Loaded, out: &mut MaybeUninit<Extension>, public: *m
             // A copied region's block starts at `m.write`.
             let write = m.write;
             let block = m.block.take().map_or(BlockShape::default(), HeapBlock::release);
-            #[cfg(feature = "std")]
-            kept.add(i).write(KeptRegion { prepad: plan.desc.info, block, run: m.run });
-            #[cfg(not(feature = "std"))]
-            kept.add(i).write(KeptRegion { prepad: plan.desc.info, block });
+            kept.add(i).write(KeptRegion {
+                prepad: plan.desc.info,
+                block,
+                #[cfg(feature = "std")]
+                run: m.run,
+            });
             *c_mem = write.cast();
             *c_size = m.size;
             // Image regions are on the heap too, inside the image's block.

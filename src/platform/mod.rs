@@ -299,18 +299,29 @@ impl BlockShape {
     /// `platform`, and the memory must not be used afterwards; call at most once.
     pub unsafe fn free(self, platform: PlatformRef, ptr: *mut u8) {
         if let (Some(ptr), true) = (NonNull::new(ptr), self.size != 0) {
-            // SAFETY: platform call returning the block with the shape it was
-            // allocated with (caller's contract).
-            unsafe { platform.free(MemKind::from_byte(self.kind), ptr, self.size, 1 << self.align_log2) }
+            // SAFETY: the caller's contract.
+            unsafe { free_block(platform, ptr, self.size, self.kind, self.align_log2) }
         }
     }
 }
 
+/// Returns a block to `platform`: the one free path of `HeapBlock` and `BlockShape`
+/// (scalar arguments: a shape passed whole made every drop site larger).
+///
+/// # Safety
+/// `ptr` must be a live block from `platform` of `size` bytes, kind `kind` (`MemKind`
+/// as a byte) and alignment `1 << align_log2`, not used afterwards.
+unsafe fn free_block(platform: PlatformRef, ptr: NonNull<u8>, size: usize, kind: u8, align_log2: u8) {
+    // SAFETY: platform call returning the block with the shape it was allocated with
+    // (caller's contract).
+    unsafe { platform.free(MemKind::from_byte(kind), ptr, size, 1 << align_log2) }
+}
+
 impl Drop for HeapBlock {
     fn drop(&mut self) {
-        // SAFETY: platform call returning memory this block got from the same platform
-        // and kind; nothing uses it after drop.
-        unsafe { self.platform.free(MemKind::from_byte(self.kind), self.ptr, self.size, 1 << self.align_log2) }
+        // SAFETY: memory this block got from the same platform with this shape; nothing
+        // uses it after drop.
+        unsafe { free_block(self.platform, self.ptr, self.size, self.kind, self.align_log2) }
     }
 }
 
