@@ -1,9 +1,9 @@
 # llext-rs: building extensions. add_llext_target() keeps the signature and behaviour of
 # Zephyr 4.3's (OUTPUT, SOURCES, ...; flags from the toolchain's LLEXT_REMOVE_FLAGS /
 # LLEXT_APPEND_FLAGS properties), with the ELF type and SLID choice taken from the same
-# options (the LLEXT_BINARY_TYPE choice, CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID). It delegates
-# to Zephyr's implementation, which requires CONFIG_LLEXT: that is set in the function
-# scope only.
+# options (the LLEXT_BINARY_TYPE choice, CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID). It
+# delegates to Zephyr's implementation, which requires CONFIG_LLEXT: that is set in the
+# function scope only.
 # SPDX-License-Identifier: Apache-2.0
 
 get_property(llext_rs_overridden GLOBAL PROPERTY LLEXT_RS_ADD_LLEXT_TARGET)
