@@ -87,6 +87,11 @@ pub struct RegionPlan {
     pub has_relocs: bool,
     /// Linker-made bytes appended after the content (GOT entries and veneers; text only).
     pub aux: usize,
+    /// A packed region's leading bytes that are one file range (the members whose file
+    /// distance to the first is their offset in the region): the extent its header
+    /// publishes, so that the header never spans a section the region does not hold.
+    #[cfg(feature = "pack-regions")]
+    pub file_run: Addr,
 }
 
 // SAFETY: integers and bools (the header is integers); all-zero is the default value
@@ -382,7 +387,8 @@ fn member_offset(sections: &SectionTable, index: usize, start: Addr) -> Result<u
 }
 
 /// The regions to pack, one bit per region index: those whose file range holds a
-/// file-backed section of another region, and the BSS when it has several members.
+/// file-backed section of another region or a detached one, and the BSS when it has
+/// several members.
 /// Sections do not overlap (validation), so a region's range holds a foreign section
 /// exactly when, in file order, one lies between two of its members: one sweep over the
 /// file order, a bit per region.
@@ -405,7 +411,15 @@ fn packed_regions(sections: &SectionTable, file_order: &[u16], places: &[Section
         let index = usize::from(index);
         let (Some(p), Some(s)) = (places.get(index), sections.get(index)) else { continue };
         let region = usize::from(p.region);
-        if !p.is_loaded() || p.detached {
+        if !p.is_loaded() {
+            continue;
+        }
+        if p.detached {
+            // Foreign to every region: a region spanning it would cover bytes it does not
+            // own (i686 PIC code has `.text`, then the detached section, then thunks).
+            if s.has_file_bytes() {
+                foreign |= seen;
+            }
             continue;
         }
         if region == mem::BSS {
@@ -480,6 +494,8 @@ fn pack(sections: &SectionTable, file_order: &[u16], places: &mut [SectionPlace]
     let mut size: Addr = 0;
     let mut align: Addr = 1;
     let mut first_offset = Addr::MAX;
+    #[cfg(feature = "pack-regions")]
+    let (mut run, mut in_run) = (0 as Addr, true);
     for index in placement_order(file_order, places.len()) {
         let Some(p) = places.get_mut(index) else { continue };
         if usize::from(p.region) != region || p.detached {
@@ -489,9 +505,21 @@ fn pack(sections: &SectionTable, file_order: &[u16], places: &mut [SectionPlace]
         let a = s.alignment();
         size = size.checked_add(a - 1).ok_or(Error::NoMem)? & !(a - 1);
         p.offset = usize::try_from(size).map_err(|_| Error::NoMem)?;
+        first_offset = first_offset.min(s.offset);
+        // Members come in file order here: the first has the lowest offset.
+        #[cfg(feature = "pack-regions")]
+        {
+            in_run &= s.offset.checked_sub(first_offset) == Some(size);
+            if in_run {
+                run = size + s.size;
+            }
+        }
         size = size.checked_add(s.size).ok_or(Error::NoMem)?;
         align = align.max(a);
-        first_offset = first_offset.min(s.offset);
+    }
+    #[cfg(feature = "pack-regions")]
+    {
+        r.file_run = if r.desc.sh_type == SHT_NOBITS { size } else { run };
     }
     r.desc.offset = first_offset;
     r.desc.size = size;
@@ -898,5 +926,32 @@ mod tests {
         places[2] = SectionPlace { offset: 0, region: mem::COUNT as u8, detached: false };
         assert!(check_file_ranges(&SectionTable::new(&headers, Class::Elf32), &regions, &places, false, true).is_ok());
         assert_eq!(check(&headers, &regions, &places), Err(Error::NoExec));
+    }
+
+    /// i686 PIC code puts `.text`, then a detached `.detach`, then the PC thunk (text
+    /// too): the text region is packed, so its file range leaves `.detach` out, as
+    /// Zephyr's `test_detached` asserts. A detached section after the region's last
+    /// member, or one not detached, packs nothing.
+    #[cfg(feature = "pack-regions")]
+    #[test]
+    fn detached_section_packs_the_region_around_it() {
+        let code = |offset| Section { sh_type: SHT_PROGBITS, flags: 0x6, offset, size: 0x20, ..Section::default() };
+        let headers = [Section::default(), code(0x40), code(0xda), code(0x1eb)];
+        let text = SectionPlace { offset: 0, region: mem::TEXT as u8, detached: false };
+        let mut places = [SectionPlace { region: mem::COUNT as u8, ..text }, text, text, text];
+        let table = SectionTable::new(&headers, Class::Elf32);
+        let order = [0u16, 1, 2, 3];
+        assert_eq!(packed_regions(&table, &order, &places), 0);
+        places[2].detached = true;
+        assert_eq!(packed_regions(&table, &order, &places), 1 << mem::TEXT);
+        // Its header publishes the leading run (`.text`), which leaves `.detach` out;
+        // the region holds both members.
+        let mut text = RegionPlan { desc: headers[1], ..RegionPlan::default() };
+        pack(&table, &order, &mut places, mem::TEXT, &mut text).unwrap();
+        assert_eq!((text.desc.offset, text.file_run, text.size()), (0x40, 0x20, 0x40));
+        assert_eq!((places[1].offset, places[3].offset), (0, 0x20));
+        places[2].detached = false;
+        places[3].detached = true;
+        assert_eq!(packed_regions(&table, &order, &places), 0);
     }
 }

@@ -557,7 +557,7 @@ fn single_section_plan(sections: &SectionTable, index: usize) -> Result<RegionPl
     desc.offset -= prepad;
     desc.size = desc.size.checked_add(prepad).ok_or(Error::NoExec)?;
     desc.info = u32::try_from(prepad).map_err(|_| Error::NoExec)?;
-    let plan = RegionPlan { desc, packed: false, has_relocs: false, aux: 0 };
+    let plan = RegionPlan { desc, ..RegionPlan::default() };
     layout::fits_usize(&plan)?;
     Ok(plan)
 }

@@ -160,6 +160,10 @@ fn publish_loader(ldr: *mut llext_loader, loaded: &mut Loaded) {
             if r.has_relocs {
                 d.sh_flags |= elf_word::from(SHF_LLEXT_HAS_RELOCS);
             }
+            #[cfg(feature = "pack-regions")]
+            if r.packed {
+                d.sh_size = r.file_run as _;
+            }
             if let Some(slot) = (*ldr).sects.get_mut(i) {
                 *slot = d;
             }

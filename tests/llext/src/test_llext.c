@@ -371,19 +371,14 @@ ZTEST(llext, test_detached)
 	zassert_ok(rc, "load failed: %d", rc);
 	zassert_true(detach_shdr.sh_size > 0, "section_detached was never asked about .detach");
 
-#ifndef CONFIG_X86
-	/* .detach must not be part of the text region. Not checkable on i686:
-	 * PIC puts .text.__x86.get_pc_thunk.* after .detach in the file, and a
-	 * region's file range includes the gaps between its sections (Zephyr's
-	 * merging rule), so the text range spans .detach even though .detach
-	 * itself is not mapped into it.
+	/* .detach must not be part of the text region, even on i686 where PIC puts
+	 * .text.__x86.get_pc_thunk.* after it in the file: that text region is packed.
 	 */
 	const elf_shdr_t *text = &detached_ldr->sects[LLEXT_MEM_TEXT];
 
 	zassert_true(text->sh_offset >= detach_shdr.sh_offset + detach_shdr.sh_size ||
 			     detach_shdr.sh_offset >= text->sh_offset + text->sh_size,
 		     ".detach overlaps the text region");
-#endif
 
 	void (*fn)(void) = llext_find_sym(&detached_ext->exp_tab, "test_entry");
 
