@@ -116,24 +116,23 @@ impl BaseTable {
             // A key of the other kind matches nothing: every entry sorts after it.
             _ => Ordering::Greater,
         };
-        let (mut lo, mut hi) = (0usize, self.entries.len());
-        if self.sorted {
-            // Lower bound: the first entry not less than `key`.
+        let found = if self.sorted {
+            // Lower bound, remembering the last match: no compare after the search.
+            let (mut lo, mut hi, mut found) = (0usize, self.entries.len(), None);
             while lo < hi {
                 let mid = lo + (hi - lo) / 2;
-                if order(self.entries.get(mid)?) == Ordering::Less {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
+                match order(self.entries.get(mid)?) {
+                    Ordering::Less => lo = mid + 1,
+                    Ordering::Equal => (found, hi) = (Some(mid), mid),
+                    Ordering::Greater => hi = mid,
                 }
             }
+            found
         } else {
-            while lo < hi && order(self.entries.get(lo)?) != Ordering::Equal {
-                lo += 1;
-            }
-        }
-        let e = self.entries.get(lo)?;
-        (order(e) == Ordering::Equal && !e.addr.is_null()).then_some(e.addr as usize)
+            self.entries.iter().position(|e| order(e) == Ordering::Equal)
+        };
+        let e = self.entries.get(found?)?;
+        (!e.addr.is_null()).then_some(e.addr as usize)
     }
 }
 
@@ -173,5 +172,42 @@ mod tests {
             // SAFETY: NULL reads as the empty string.
             assert_eq!(unsafe { cmp_c_str(core::ptr::null(), key) }, [].as_slice().cmp(key));
         }
+    }
+
+    /// Lookups in sorted (binary search) and unsorted (scan) tables: the first of
+    /// duplicates; nothing for an absent name, a NULL export or a key of the other kind.
+    #[test]
+    fn base_table_lookup() {
+        fn table(names: &[&'static CStr], by: LinkBy) -> BaseTable {
+            let entries: Vec<llext_const_symbol> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| llext_const_symbol {
+                    name_or_slid: if by == LinkBy::Name { n.as_ptr() as usize } else { 100 + i / 2 * 10 },
+                    addr: if n.is_empty() { core::ptr::null() } else { (0x1000 + i) as *const core::ffi::c_void },
+                })
+                .collect();
+            // SAFETY: the names are static strings; the table is leaked.
+            unsafe { BaseTable::new(Vec::leak(entries), by) }
+        }
+        let sorted = table(&[c"a", c"b", c"b", c"c", c"d", c"e"], LinkBy::Name);
+        assert!(sorted.sorted);
+        assert_eq!(sorted.find(Key::Name(b"a")), Some(0x1000));
+        assert_eq!(sorted.find(Key::Name(b"b")), Some(0x1001));
+        assert_eq!(sorted.find(Key::Name(b"e")), Some(0x1005));
+        for absent in [b"".as_slice(), b"0", b"bb", b"f"] {
+            assert_eq!(sorted.find(Key::Name(absent)), None);
+        }
+        assert_eq!(sorted.find(Key::Slid(100)), None);
+        let unsorted = table(&[c"d", c"b", c"a", c"b"], LinkBy::Name);
+        assert!(!unsorted.sorted);
+        assert_eq!(unsorted.find(Key::Name(b"b")), Some(0x1001));
+        assert_eq!(unsorted.find(Key::Name(b"c")), None);
+        let with_null = table(&[c"", c"x"], LinkBy::Name);
+        assert_eq!(with_null.find(Key::Name(b"")), None);
+        // SLIDs 100, 100, 110, 110: the first of each pair.
+        let slids = table(&[c"p", c"q", c"r", c"s"], LinkBy::Slid);
+        assert_eq!((slids.find(Key::Slid(100)), slids.find(Key::Slid(110))), (Some(0x1000), Some(0x1002)));
+        assert_eq!((slids.find(Key::Slid(105)), slids.find(Key::Name(b"p"))), (None, None));
     }
 }
