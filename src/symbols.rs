@@ -151,6 +151,29 @@ pub fn find_export(table: &[llext_symbol], name: &[u8]) -> Option<*mut core::ffi
     table.iter().find(|s| unsafe { cmp_c_str(s.name, name) } == Ordering::Equal).map(|s| s.addr)
 }
 
+/// [`find_export`] for a C caller's NUL-terminated `name`: compared as it is read, with
+/// no pass to measure it first. An entry without a name matches nothing (Zephyr's
+/// `strcmp` would fault on it).
+///
+/// # Safety
+/// `name` is a NUL-terminated string; the table's names are NULL or such strings.
+#[inline(never)] // two C entry points share it
+pub unsafe fn find_export_c(table: &[llext_symbol], name: *const c_char) -> Option<*mut core::ffi::c_void> {
+    let same = |a: *const u8, b: *const u8| {
+        let mut i = 0;
+        loop {
+            // SAFETY: memory reads of two NUL-terminated strings, up to the first NUL or
+            // difference (caller's contract).
+            let (x, y) = unsafe { (*a.add(i), *b.add(i)) };
+            if x != y || x == 0 {
+                return x == y;
+            }
+            i += 1;
+        }
+    };
+    table.iter().find(|s| !s.name.is_null() && same(s.name.cast(), name.cast())).map(|s| s.addr)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +195,27 @@ mod tests {
             // SAFETY: NULL reads as the empty string.
             assert_eq!(unsafe { cmp_c_str(core::ptr::null(), key) }, [].as_slice().cmp(key));
         }
+    }
+
+    /// Export lookup by a C string: whole names only, NULL names skipped, the first of
+    /// duplicates; the same answers as the slice lookup.
+    #[test]
+    fn export_lookup_by_c_string() {
+        let entry = |name: Option<&'static CStr>, addr: usize| llext_symbol {
+            name: name.map_or(core::ptr::null(), |n| n.as_ptr()),
+            addr: addr as *mut core::ffi::c_void,
+        };
+        let table = [entry(None, 1), entry(Some(c"abc"), 2), entry(Some(c"ab"), 3), entry(Some(c"ab"), 4), entry(Some(c""), 5)];
+        for key in [c"ab", c"abc", c"a", c"abcd", c"", c"b"] {
+            // SAFETY: static C strings.
+            let got = unsafe { find_export_c(&table, key.as_ptr()) };
+            // The slice lookup reads a NULL name as "": compare past that entry.
+            assert_eq!(got, find_export(&table[1..], key.to_bytes()), "{key:?}");
+        }
+        // SAFETY: as above.
+        assert_eq!(unsafe { find_export_c(&table, c"ab".as_ptr()) }, Some(3 as *mut core::ffi::c_void));
+        assert_eq!(unsafe { find_export_c(&table, c"".as_ptr()) }, Some(5 as *mut core::ffi::c_void));
+        assert_eq!(unsafe { find_export_c(&table, c"a".as_ptr()) }, None);
     }
 
     /// Lookups in sorted (binary search) and unsorted (scan) tables: the first of

@@ -20,7 +20,7 @@ use crate::load::{EarlyView, LoadHooks, LoadParams, Loaded};
 // The trait is in scope for the target builds' static `PlatformRef`.
 #[cfg_attr(feature = "std", allow(unused_imports))]
 use crate::platform::{HeapArray, MemKind, Platform};
-use crate::symbols::{c_str, find_export, Key, LinkBy};
+use crate::symbols::{c_str, find_export_c, Key, LinkBy};
 
 /// `ssize_t` of the C library (cbindgen keeps the name).
 /// cbindgen:ignore
@@ -298,8 +298,9 @@ pub unsafe extern "C" fn llext_find_sym(sym_table: *const llext_symtable, sym_na
                 return ptr::null();
             }
             // SAFETY: the caller's table holds `sym_cnt` entries; names are C strings.
-            let (syms, name) = unsafe { (core::slice::from_raw_parts(t.syms, t.sym_cnt), c_str(sym_name)) };
-            find_export(syms, name).map_or(ptr::null(), |a| a.cast_const())
+            let syms = unsafe { core::slice::from_raw_parts(t.syms, t.sym_cnt) };
+            // SAFETY: `sym_name` is a C string (contract), checked non-NULL above.
+            unsafe { find_export_c(syms, sym_name) }.map_or(ptr::null(), |a| a.cast_const())
         }
     }
 }
@@ -316,7 +317,7 @@ pub unsafe extern "C" fn llext_call_fn(ext: *mut llext, sym_name: *const c_char)
     // SAFETY: an llext-rs export table: an array of `sym_cnt` entries.
     let table = unsafe { core::slice::from_raw_parts(e.exp_tab.syms, e.exp_tab.sym_cnt) };
     // SAFETY: NUL-terminated C string (contract).
-    let Some(addr) = find_export(table, unsafe { c_str(sym_name) }) else { return Error::NoEnt.to_errno() };
+    let Some(addr) = (unsafe { find_export_c(table, sym_name) }) else { return Error::NoEnt.to_errno() };
     // SAFETY: FFI call: an exported function of a native extension, called with the
     // prototype `llext_call_fn` documents.
     unsafe { core::mem::transmute::<*mut c_void, unsafe extern "C" fn()>(addr)() };
