@@ -57,6 +57,9 @@ pub unsafe fn cmp_c_str(ptr: *const c_char, name: &[u8]) -> Ordering {
     }
 }
 
+/// How a target build links against the base image (`CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID`).
+pub const BUILD_LINK_BY: LinkBy = if cfg!(feature = "slid") { LinkBy::Slid } else { LinkBy::Name };
+
 /// The base image's export table: binary search when it is sorted (by name, or by
 /// SLID), as the module's linker script lays it out; a linear scan otherwise, as
 /// Zephyr's loader always does.
@@ -80,7 +83,7 @@ impl BaseTable {
     pub unsafe fn new(entries: &'static [llext_const_symbol], by: LinkBy) -> BaseTable {
         let mut table = BaseTable { entries, by, sorted: true };
         table.sorted = entries.windows(2).all(|w| match w {
-            [a, b] => match by {
+            [a, b] => match table.link_by() {
                 // SAFETY: `new`'s contract: names are valid strings living with the table.
                 LinkBy::Name => (unsafe { cmp_c_str(a.name_or_slid as *const c_char, c_str(b.name_or_slid as *const c_char)) }) != Ordering::Greater,
                 LinkBy::Slid => a.name_or_slid as usize <= b.name_or_slid as usize,
@@ -101,15 +104,22 @@ impl BaseTable {
         self.entries.is_empty()
     }
 
+    /// How the table is keyed. A target build links one way only
+    /// (`CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID`), known at build time, so the other
+    /// way's code folds away; host builds test both.
     pub fn link_by(&self) -> LinkBy {
-        self.by
+        if cfg!(feature = "std") {
+            self.by
+        } else {
+            BUILD_LINK_BY
+        }
     }
 
     /// Address exported under `key`; `None` if absent or exported as NULL (a syscall
     /// whose implementation is not linked). With duplicates, the first one (in sorted
     /// order, else in table order, as Zephyr's scan).
     pub fn find(&self, key: Key<'_>) -> Option<usize> {
-        let order = |e: &llext_const_symbol| match (self.by, key) {
+        let order = |e: &llext_const_symbol| match (self.link_by(), key) {
             // SAFETY: `new`'s contract: names are valid strings living with the table.
             (LinkBy::Name, Key::Name(name)) => unsafe { cmp_c_str(e.name_or_slid as *const c_char, name) },
             (LinkBy::Slid, Key::Slid(slid)) => (e.name_or_slid as usize).cmp(&slid),

@@ -29,7 +29,7 @@ const NATIVE: Arch = Arch::X86_64;
 compile_error!("the C API loads for the machine it runs on: enable its relocator (arch-arm, arch-x86 or arch-x86_64)");
 
 /// How the base image's exports are matched in this build.
-pub const LINK_BY: LinkBy = if cfg!(feature = "slid") { LinkBy::Slid } else { LinkBy::Name };
+pub const LINK_BY: LinkBy = crate::symbols::BUILD_LINK_BY;
 
 #[cfg(feature = "std")]
 static REGISTRY: Registry = Registry::new(&PLATFORM, NATIVE);
