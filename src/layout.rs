@@ -105,6 +105,16 @@ impl RegionPlan {
         self.desc.size as usize
     }
 
+    /// Bytes reserved after the content for GOT entries and veneers: none without
+    /// `got-veneers`, known at build time so that what depends on it folds away.
+    pub fn aux(&self) -> usize {
+        if cfg!(feature = "got-veneers") {
+            self.aux
+        } else {
+            0
+        }
+    }
+
     /// Largest member alignment (checked to fit a `usize`).
     pub fn align(&self) -> usize {
         self.desc.alignment() as usize
@@ -117,9 +127,9 @@ impl RegionPlan {
     /// Size and alignment of the block a copy of this region needs: aux entries hold
     /// pointers, and extension regions take the shape memory protection requires.
     pub fn alloc_shape(&self, platform: PlatformRef) -> Result<(usize, usize)> {
-        let size = self.size().checked_add(self.aux).ok_or(Error::NoMem)?;
+        let size = self.size().checked_add(self.aux()).ok_or(Error::NoMem)?;
         let mut align = self.align();
-        if self.aux != 0 {
+        if self.aux() != 0 {
             align = align.max(8);
         }
         if self.desc.is_alloc() {
@@ -734,7 +744,7 @@ fn materialize_region(input: &MaterializeInput, source: &mut dyn Source, places:
     let file_backed = plan.desc.sh_type != SHT_NOBITS;
     // Pre-located regions are in place too, but only where the storage type allows it
     // (Zephyr 4.3: otherwise -EFAULT below).
-    if in_place_allowed && file_backed && !plan.packed && plan.aux == 0 {
+    if in_place_allowed && file_backed && !plan.packed && plan.aux() == 0 {
         if let Some(ptr) = source.peek(plan.desc.offset, plan.size()) {
             let run = if input.pre_located { Some(plan.desc.addr) } else { input.platform.run_address(ptr) };
             let aligned = input.pre_located || (ptr as usize) % align == 0;

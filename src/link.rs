@@ -403,6 +403,8 @@ pub fn got_base(header: &Header, mems: &[RegionMem; mem::COUNT]) -> Addr {
 pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut dyn Resolver, aux_plan: &AuxPlan) -> Result<()> {
     let arch = input.header.arch;
     let text = input.mems.get(mem::TEXT).ok_or(Error::NoExec)?;
+    // Without `got-veneers` nothing is reserved: said here, the aux setup folds away.
+    let aux_plan = if cfg!(feature = "got-veneers") { *aux_plan } else { AuxPlan::default() };
     let aux_bytes = aux_plan.bytes(arch, text.size).ok_or(Error::NoMem)?;
     let aux_len = aux_bytes.saturating_sub(crate::layout::aux_offset(text.size) - text.size);
     let aux_write = text.aux_write();

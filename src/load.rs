@@ -241,7 +241,7 @@ pub unsafe fn load(
 #[inline(never)]
 unsafe fn keep(loaded: &mut Loaded, out: &mut MaybeUninit<Extension>, public: *mut llext) {
     let p = out.as_mut_ptr();
-    let text_aux = loaded.regions.get(mem::TEXT).map_or(0, |r| r.aux);
+    let text_aux = loaded.regions.get(mem::TEXT).map_or(0, RegionPlan::aux);
     let got_base = link::got_base(&loaded.header, &loaded.mems);
     #[cfg(feature = "elf-shared")]
     let image = loaded.image.block.is_some();
@@ -445,7 +445,7 @@ fn place_regions(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn So
     let sections = SectionTable::new(section_headers.sections(), header.class);
     if let Some(text) = regions.get_mut(mem::TEXT) {
         text.aux = aux_plan.bytes(header.arch, text.size()).ok_or(Error::NoMem)?;
-        if text.aux != 0 && text.is_empty() {
+        if text.aux() != 0 && text.is_empty() {
             crate::error!(c"GOT entries or veneers needed but there is no text region");
             return Err(Error::NoExec);
         }
@@ -475,7 +475,7 @@ fn link_regions(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Sou
 fn sync_caches(loaded: &Loaded, platform: PlatformRef) {
     for (index, m) in loaded.mems.iter().enumerate() {
         if !m.write.is_null() && m.size != 0 {
-            let extra = if index == mem::TEXT { loaded.regions.get(index).map_or(0, |r| r.aux) } else { 0 };
+            let extra = if index == mem::TEXT { loaded.regions.get(index).map_or(0, RegionPlan::aux) } else { 0 };
             platform.sync_caches(m.write, m.size + extra, index == mem::TEXT);
         }
     }
