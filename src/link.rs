@@ -439,7 +439,8 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
         veneer_slot: per_symbol(aux_plan.veneers)?,
     };
     let image = ArchImage {
-        load_bias: input.image.run_base.wrapping_sub(input.image.vma_base),
+        // Only an `ET_DYN` image has a load bias.
+        load_bias: if cfg!(feature = "elf-shared") { input.image.run_base.wrapping_sub(input.image.vma_base) } else { 0 },
         got_base: got,
     };
 

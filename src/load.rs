@@ -158,17 +158,19 @@ pub struct Extension {
     pub header: Header,
     pub section_headers: HeaderTable,
     pub regions: [KeptRegion; mem::COUNT],
-    /// Bytes after the text content reserved for GOT entries and veneers.
+    /// Bytes after the text content reserved for GOT entries and veneers (host builds
+    /// only, for tests that inspect the layout; the loader needs it no more).
+    #[cfg(feature = "std")]
     pub text_aux: usize,
-    /// Run address of the GOT (`_GLOBAL_OFFSET_TABLE_`), after the text.
+    /// Run address of the GOT (`_GLOBAL_OFFSET_TABLE_`), after the text (host builds
+    /// only, as `text_aux`).
+    #[cfg(feature = "std")]
     pub got_base: Addr,
     #[cfg(feature = "elf-shared")]
     pub image: Image,
     /// The section map, with `keep_section_info` (unless a hook took it).
     pub places: Option<HeapArray<SectionPlace>>,
     pub exports: Option<HeapArray<llext_symbol>>,
-    /// Heap bytes accounted to this extension (`alloc_size`).
-    pub alloc_size: usize,
 }
 
 impl Extension {
@@ -241,8 +243,8 @@ pub unsafe fn load(
 #[inline(never)]
 unsafe fn keep(loaded: &mut Loaded, out: &mut MaybeUninit<Extension>, public: *mut llext) {
     let p = out.as_mut_ptr();
-    let text_aux = loaded.regions.get(mem::TEXT).map_or(0, RegionPlan::aux);
-    let got_base = link::got_base(&loaded.header, &loaded.mems);
+    #[cfg(feature = "std")]
+    let (text_aux, got_base) = (loaded.regions.get(mem::TEXT).map_or(0, RegionPlan::aux), link::got_base(&loaded.header, &loaded.mems));
     #[cfg(feature = "elf-shared")]
     let image = loaded.image.block.is_some();
     #[cfg(not(feature = "elf-shared"))]
@@ -272,13 +274,17 @@ unsafe fn keep(loaded: &mut Loaded, out: &mut MaybeUninit<Extension>, public: *m
             // Image regions are on the heap too, inside the image's block.
             *c_on_heap = block.size() != 0 || (image && !write.is_null() && !matches!(i, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB));
         }
+        #[cfg(feature = "std")]
         core::ptr::addr_of_mut!((*p).text_aux).write(text_aux);
+        #[cfg(feature = "std")]
         core::ptr::addr_of_mut!((*p).got_base).write(got_base);
         #[cfg(feature = "elf-shared")]
         core::ptr::addr_of_mut!((*p).image).write(core::mem::take(&mut loaded.image));
         core::ptr::addr_of_mut!((*p).places).write(loaded.places.take());
         core::ptr::addr_of_mut!((*p).exports).write(loaded.exports.take());
-        core::ptr::addr_of_mut!((*p).alloc_size).write(loaded.alloc_size);
+        // The heap bytes accounted to the extension are C's to read (and to lower, when
+        // the section map is freed).
+        (*public).alloc_size = loaded.alloc_size;
     }
 }
 
@@ -460,7 +466,8 @@ fn place_regions(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn So
         #[cfg(feature = "elf-shared")]
         crate::elf::ElfType::Shared => *image = layout::materialize_shared(&mat, source, regions, places, mems)?,
     }
-    *alloc_size += mems.iter().map(|m| m.alloc_size()).sum::<usize>() + image.block.as_ref().map_or(0, |b| b.size());
+    let image_size = if cfg!(feature = "elf-shared") { image.block.as_ref().map_or(0, |b| b.size()) } else { 0 };
+    *alloc_size += mems.iter().map(|m| m.alloc_size()).sum::<usize>() + image_size;
     Ok(aux_plan)
 }
 

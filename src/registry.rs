@@ -338,8 +338,8 @@ impl Registry {
     }
 
     /// Fills C's view of a freshly loaded extension, field by field (a whole `llext`
-    /// value would be a stack temporary of a few hundred bytes). `dependency` and the
-    /// region arrays were filled during the load and are left alone.
+    /// value would be a stack temporary of a few hundred bytes). `dependency`, the
+    /// region arrays and `alloc_size` were filled during the load and are left alone.
     #[inline(never)]
     fn publish(public: &mut llext, loaded: &Extension, name: &[u8]) {
         public.llext_list = sys_snode_t { next: ptr::null_mut() };
@@ -350,7 +350,6 @@ impl Registry {
         for (d, s) in public.name.iter_mut().zip(name) {
             *d = *s as c_char;
         }
-        public.alloc_size = loaded.alloc_size;
         public.sym_tab = llext_symtable { sym_cnt: 0, syms: ptr::null_mut() };
         let exports = loaded.exports();
         public.exp_tab = llext_symtable { sym_cnt: exports.len(), syms: exports.as_ptr().cast_mut() };
@@ -431,18 +430,6 @@ impl Registry {
             cur = unsafe { (*cur).llext_list.next.cast() };
         }
         false
-    }
-
-    /// Runs `f` on loaded extension `ext` with the registry locked; `None` if `ext` is
-    /// not loaded here.
-    pub fn inspect_mut<R>(&self, ext: *mut llext, f: impl FnOnce(&mut ExtBox) -> R) -> Option<R> {
-        let _guard = Locked::take(self.platform);
-        if !self.contains(ext) {
-            return None;
-        }
-        // SAFETY: `ext` is a live member of the list (checked under the lock); C holds
-        // only the pointer, Rust code reaches the box only through this lock.
-        Some(f(unsafe { &mut *ext.cast::<ExtBox>() }))
     }
 
     /// True if no extension is loaded.

@@ -230,7 +230,6 @@ pub unsafe extern "C" fn llext_free_inspection_data(ldr: *mut llext_loader, ext:
         l.sect_map = ptr::null_mut();
         if let Some(e) = ext.as_mut() {
             e.alloc_size = e.alloc_size.saturating_sub(size);
-            registry().inspect_mut(e, |b| b.loaded.alloc_size = b.public.alloc_size);
         }
     }
     0
