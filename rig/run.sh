@@ -97,7 +97,7 @@ for arch in "${ARCHES[@]}"; do
 		esac
 		log="$B/$arch/run$image.log"
 		python3 "$RIG/tools/footprint.py" "$B/$arch/rig-$arch$image.elf.map" "== footprint: $title" | tee "$B/$arch/footprint$image.txt"
-		grep -E '^(heap|stack|insns):' "$log" | sed 's/^/  /'
+		grep -E '^(heap|stack|insns|floor):' "$log" | sed 's/^/  /'
 		echo
 		loader=$(sed -n 's/^  loader: //p' "$B/$arch/footprint$image.txt")
 		stack=$(sed -n 's/^stack: llext_load peak \([0-9]*\) bytes.*/\1/p' "$log" | tail -n 1)
@@ -105,7 +105,8 @@ for arch in "${ARCHES[@]}"; do
 		bulk=$(sed -n 's/^insns: bulk \([0-9]*\).*/\1/p' "$log" | tail -n 1)
 		hello_heap=$(sed -n 's/^heap: hello extension holds \([0-9]*\) bytes.*/\1/p' "$log" | tail -n 1)
 		bulk_heap=$(sed -n 's/^heap: bulk extension holds \([0-9]*\) bytes.*/\1/p' "$log" | tail -n 1)
-		FIGURES[$kind.$arch]="$kind $arch $loader stack=${stack:-?} hello_insns=${hello:-?} bulk_insns=${bulk:-?} hello_heap=${hello_heap:-?} bulk_heap=${bulk_heap:-?}"
+		bulk_floor=$(sed -n 's/^floor: bulk \([0-9]*\) insns.*/\1/p' "$log" | tail -n 1)
+		FIGURES[$kind.$arch]="$kind $arch $loader stack=${stack:-?} hello_insns=${hello:-?} bulk_insns=${bulk:-?} bulk_floor=${bulk_floor:-?} hello_heap=${hello_heap:-?} bulk_heap=${bulk_heap:-?}"
 	done
 done
 
