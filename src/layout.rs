@@ -216,8 +216,13 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
         if places.get(index).is_some_and(|p| p.is_loaded()) {
             continue;
         }
-        let region = classify(&s, names.is(s.name, EXPORT_SECTION));
-        if region == mem::COUNT || !s.is_alloc() || s.size == 0 {
+        // The cheap filters first: most sections of an object are relocations, tables
+        // and notes, whose names need no compare.
+        if !s.is_alloc() || s.size == 0 {
+            continue;
+        }
+        let region = classify(&s, s.sh_type == SHT_PROGBITS && names.is(s.name, EXPORT_SECTION));
+        if region == mem::COUNT {
             continue;
         }
         let place = places.get_mut(index).ok_or(Error::NoExec)?;
