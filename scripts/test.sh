@@ -3,7 +3,8 @@
 #   0. the Kconfig symbol check (scripts/check-kconfig.py),
 #   1. the host suite (cargo test: relocator vectors, every fixture x arch through the
 #      loader executed in Unicorn and natively, the GNU ld differential oracle, load
-#      parameters, the C API from C, the bad-input table),
+#      parameters, the C API from C, the bad-input table, every allocation of every
+#      fixture's load failed in turn), and the figures it measured,
 #   2. the target rig, if present: the cross-compiled loader through its C header on
 #      emulated Cortex-M3 (lm3s6965evb) and i386 under QEMU,
 #   3. a one-minute fuzzing smoke run of the load pipeline.
@@ -21,6 +22,8 @@ echo "== host suite (cargo test)"
 cargo test --workspace --lib --tests 2>&1 | tee target/host-tests.log
 passed=$(grep -Eo "^test result: ok\. [0-9]+ passed" target/host-tests.log | awk '{s += $4} END {print s + 0}')
 passed=$((passed + 1)) # the Kconfig check
+# Figures the host tests measured (e.g. tests/reliability.rs: allocation failures).
+cat target/figures/*.txt 2>/dev/null || true
 
 if [ -x rig/run.sh ]; then
 	echo "== target rig (QEMU)"

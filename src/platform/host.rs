@@ -5,6 +5,7 @@
 //! register loader buffers it mapped there.
 
 use core::ptr::NonNull;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::thread::ThreadId;
 
@@ -23,6 +24,10 @@ pub struct ArenaPlatform {
     /// Loader buffers visible to extension code at another address: (ptr, len, run).
     buffers: Mutex<Vec<(usize, usize, Addr)>>,
     lock: RecursiveLock,
+    /// Allocations asked for so far (fault-injection tests count a load's with it).
+    allocations: AtomicUsize,
+    /// The allocation that fails, counted as `allocations` counts; `usize::MAX`: none.
+    fail_at: AtomicUsize,
 }
 
 // SAFETY: the raw arena pointer is only touched through the heap mutex and by the
@@ -86,6 +91,8 @@ impl ArenaPlatform {
             heap: Mutex::new(heap),
             buffers: Mutex::new(Vec::new()),
             lock: RecursiveLock::default(),
+            allocations: AtomicUsize::new(0),
+            fail_at: AtomicUsize::new(usize::MAX),
         }
     }
 
@@ -103,6 +110,18 @@ impl ArenaPlatform {
     /// Bytes currently allocated from the arena (for leak checks).
     pub fn used(&self) -> usize {
         self.heap.lock().map(|h| h.used()).unwrap_or(usize::MAX)
+    }
+
+    /// Allocations asked for since the platform was made (failed ones included).
+    pub fn allocations(&self) -> usize {
+        self.allocations.load(Ordering::SeqCst)
+    }
+
+    /// Makes the `nth` allocation from now (0: the next one) fail as an exhausted heap
+    /// would, once; `None` cancels. For tests of every allocation's failure path.
+    pub fn fail_allocation(&self, nth: Option<usize>) {
+        let at = nth.map_or(usize::MAX, |n| self.allocations().saturating_add(n));
+        self.fail_at.store(at, Ordering::SeqCst);
     }
 
     /// Run address of arena byte 0.
@@ -136,6 +155,9 @@ impl Drop for ArenaPlatform {
 // they are deallocated; run addresses are a fixed offset from the mapping.
 unsafe impl Platform for ArenaPlatform {
     fn alloc(&self, _kind: MemKind, size: usize, align: usize) -> Option<NonNull<u8>> {
+        if self.allocations.fetch_add(1, Ordering::SeqCst) == self.fail_at.load(Ordering::SeqCst) {
+            return None;
+        }
         let layout = core::alloc::Layout::from_size_align(size, align).ok()?;
         self.heap.lock().ok()?.allocate_first_fit(layout).ok()
     }
