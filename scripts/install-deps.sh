@@ -10,6 +10,8 @@
 #                    bookworm's qemu-system conflicts with the image's qemu-utils)
 #   build tools      cmake, ninja, pkg-config, libclang (the unicorn-engine crate builds
 #                    its C core and runs bindgen)
+#   memcheck         valgrind (the C API, bad-input, parameter and reliability tests run
+#                    under it)
 set -euo pipefail
 
 SUDO=""
@@ -27,7 +29,7 @@ missing() {
 BASE_PKGS=(gcc g++ make cmake ninja-build pkg-config python3 libclang-dev
 	gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 	gcc-i686-linux-gnu binutils-i686-linux-gnu
-	rustc-web cargo-web rust-web-src)
+	rustc-web cargo-web rust-web-src valgrind)
 BACKPORT_PKGS=(qemu-system-arm qemu-system-x86)
 
 need_base=$(missing "${BASE_PKGS[@]}")

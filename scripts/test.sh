@@ -22,7 +22,24 @@ echo "== host suite (cargo test)"
 cargo test --workspace --lib --tests 2>&1 | tee target/host-tests.log
 passed=$(grep -Eo "^test result: ok\. [0-9]+ passed" target/host-tests.log | awk '{s += $4} END {print s + 0}')
 passed=$((passed + 1)) # the Kconfig check
-# Figures the host tests measured (e.g. tests/reliability.rs: allocation failures).
+
+echo "== memcheck (valgrind): the C API, bad-input, parameter and reliability tests"
+# Invalid reads and writes (a corrupted file read out of bounds), uses of uninitialised
+# values, bad frees in the loader and its C API. The host arena also poisons fresh and
+# freed blocks, so a read of either shows up as a wrong result. A shorter soak here.
+memcheck=(c_api bad_input params reliability)
+for t in "${memcheck[@]}"; do
+	exe=$(cargo test --test "$t" --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p' | tail -n 1)
+	if ! LLEXT_SOAK_CYCLES=2000 LLEXT_FIGURES_DIR=target/figures-valgrind valgrind --error-exitcode=99 --smc-check=all-non-file -q "$exe" >"target/valgrind-$t.log" 2>&1; then
+		tail -n 40 "target/valgrind-$t.log"
+		echo "summary: $passed passed, 1 failed (valgrind: $t)"
+		exit 1
+	fi
+	passed=$((passed + 1))
+done
+mkdir -p target/figures
+echo "memcheck: ${#memcheck[@]} test programs (${memcheck[*]}) under $(valgrind --version): 0 errors" | tee target/figures/memcheck.txt
+# Figures the host tests measured (tests/reliability.rs), and memcheck's.
 cat target/figures/*.txt 2>/dev/null || true
 
 if [ -x rig/run.sh ]; then

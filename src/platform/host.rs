@@ -14,6 +14,11 @@ use linked_list_allocator::Heap;
 use super::{MemKind, Platform, Protection};
 use crate::elf::Addr;
 
+/// What a fresh block of the arena holds until the loader writes it.
+pub const FRESH_POISON: u8 = 0xA5;
+/// What a freed block of the arena holds.
+pub const FREED_POISON: u8 = 0xDB;
+
 /// An mmap'd arena with a first-fit heap inside.
 pub struct ArenaPlatform {
     base: *mut u8,
@@ -159,15 +164,24 @@ unsafe impl Platform for ArenaPlatform {
             return None;
         }
         let layout = core::alloc::Layout::from_size_align(size, align).ok()?;
-        self.heap.lock().ok()?.allocate_first_fit(layout).ok()
+        let block = self.heap.lock().ok()?.allocate_first_fit(layout).ok()?;
+        // SAFETY: memory write of the block just allocated, `size` bytes. Poisoned: a
+        // read of bytes the loader never wrote shows up as wrong results in tests.
+        unsafe { block.as_ptr().write_bytes(FRESH_POISON, size) };
+        Some(block)
     }
 
     unsafe fn free(&self, _kind: MemKind, ptr: NonNull<u8>, size: usize, align: usize) {
         let (Ok(layout), Ok(mut heap)) = (core::alloc::Layout::from_size_align(size, align), self.heap.lock()) else {
             return;
         };
-        // SAFETY: platform call returning a block this heap handed out with this layout.
-        unsafe { heap.deallocate(ptr, layout) };
+        // SAFETY: memory write over the block being freed (the caller's contract: this
+        // heap's block of `size` bytes), poisoned so that a use after free reads
+        // garbage; then the platform call returning it.
+        unsafe {
+            ptr.as_ptr().write_bytes(FREED_POISON, size);
+            heap.deallocate(ptr, layout);
+        }
     }
 
     fn run_address(&self, ptr: *const u8) -> Option<Addr> {
