@@ -6,30 +6,11 @@
 //! have the `load` target's format and corpus; findings reproduce with either.
 #![no_main]
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::{fuzz_mutator, fuzz_target, fuzzer_mutate};
-use llext_rs::platform::host::ArenaPlatform;
-use llext_rs::registry::Registry;
 
 mod one_input;
 
-fn registries() -> &'static [(&'static ArenaPlatform, Registry); 3] {
-    static R: OnceLock<[(&'static ArenaPlatform, Registry); 3]> = OnceLock::new();
-    R.get_or_init(|| {
-        let reg = |selector| {
-            let p = ArenaPlatform::cross(1 << 20, 0x2000_0000).leak();
-            (p, Registry::new(p, one_input::arch_of(selector)))
-        };
-        [reg(0), reg(1), reg(2)]
-    })
-}
-
-fuzz_target!(|data: &[u8]| {
-    let Some(&selector) = data.first() else { return };
-    let (platform, registry) = &registries()[usize::from(selector % 3)];
-    one_input::run_one(platform, registry, data);
-});
+fuzz_target!(|data: &[u8]| one_input::run_on_shared_registries(data));
 
 /// xorshift64*: the mutator's only randomness, from libFuzzer's seed.
 struct Rng(u64);

@@ -9,6 +9,7 @@ use llext_rs::load::{LoadParams, NoHooks};
 use llext_rs::platform::host::ArenaPlatform;
 use llext_rs::registry::Registry;
 use llext_rs::source::{SliceSource, Storage};
+use std::sync::OnceLock;
 
 /// The architecture an input's selector byte asks for.
 pub fn arch_of(selector: u8) -> Arch {
@@ -40,4 +41,22 @@ pub fn run_one(platform: &ArenaPlatform, registry: &Registry, data: &[u8]) {
         assert_eq!(registry.unload(ext), Ok(0));
     }
     assert_eq!(platform.used(), before, "heap not back at its baseline");
+}
+
+/// Runs `data` on one registry per architecture, each over a small cross arena, kept for
+/// the whole process (the fuzz targets: extensions are linked for 32-bit run addresses
+/// and never executed; the regression test makes a fresh registry per input).
+#[allow(dead_code)]
+pub fn run_on_shared_registries(data: &[u8]) {
+    static R: OnceLock<[(&'static ArenaPlatform, Registry); 3]> = OnceLock::new();
+    let Some(&selector) = data.first() else { return };
+    let registries = R.get_or_init(|| {
+        let reg = |selector| {
+            let p = ArenaPlatform::cross(1 << 20, 0x2000_0000).leak();
+            (p, Registry::new(p, arch_of(selector)))
+        };
+        [reg(0), reg(1), reg(2)]
+    });
+    let (platform, registry) = &registries[usize::from(selector % 3)];
+    run_one(platform, registry, data);
 }
