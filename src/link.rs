@@ -312,10 +312,16 @@ fn section_memory(input: &LinkInput, source: &mut dyn Source, index: usize) -> R
         return Ok((ptr, run, len));
     }
     let m = input.mems.get(usize::from(p.region)).ok_or(Error::NoExec)?;
-    if m.write.is_null() && s.has_file_bytes() {
-        return Err(Error::NoExec);
+    let run = m.run.wrapping_add(p.offset as Addr);
+    if m.write.is_null() {
+        if s.has_file_bytes() {
+            return Err(Error::NoExec);
+        }
+        // A region without memory here (a pre-located BSS): no bytes to write, whatever
+        // the section's offset in it (null plus an offset is not a pointer).
+        return Ok((core::ptr::null_mut(), run, len));
     }
-    Ok((m.write.wrapping_add(p.offset), m.run.wrapping_add(p.offset as Addr), len))
+    Ok((m.write.wrapping_add(p.offset), run, len))
 }
 
 /// Run address of a symbol defined in the extension.
