@@ -10,7 +10,7 @@
 use core::ffi::{c_char, c_int, c_uint, c_void};
 use core::ptr;
 
-use super::global::{registry, LINK_BY};
+use super::global::registry;
 use super::loader::CLoader;
 use super::types::*;
 use crate::elf::Addr;
@@ -20,7 +20,7 @@ use crate::load::{EarlyView, LoadHooks, LoadParams, Loaded};
 // The trait is in scope for the target builds' static `PlatformRef`.
 #[cfg_attr(feature = "std", allow(unused_imports))]
 use crate::platform::{HeapArray, MemKind, Platform};
-use crate::symbols::{c_str, find_export_c, Key, LinkBy};
+use crate::symbols::{c_str, find_export_c, Key, LinkBy, BUILD_LINK_BY};
 
 /// `ssize_t` of the C library (cbindgen keeps the name).
 /// cbindgen:ignore
@@ -284,7 +284,7 @@ pub unsafe extern "C" fn llext_find_sym(sym_table: *const llext_symtable, sym_na
     // SAFETY: memory read of the caller's table (NULL means the base image).
     match unsafe { sym_table.as_ref() } {
         None => {
-            let key = match LINK_BY {
+            let key = match BUILD_LINK_BY {
                 LinkBy::Slid => Key::Slid(sym_name as usize),
                 LinkBy::Name if sym_name.is_null() => return ptr::null(),
                 // SAFETY: NUL-terminated C string (contract).

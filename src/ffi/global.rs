@@ -6,7 +6,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use crate::arch::Arch;
 use crate::ffi::types::llext_const_symbol;
 use crate::registry::Registry;
-use crate::symbols::LinkBy;
+use crate::symbols::BUILD_LINK_BY;
 
 #[cfg(feature = "zephyr")]
 use crate::platform::zephyr::PLATFORM;
@@ -28,9 +28,6 @@ const NATIVE: Arch = Arch::X86_64;
 )))]
 compile_error!("the C API loads for the machine it runs on: enable its relocator (arch-arm, arch-x86 or arch-x86_64)");
 
-/// How the base image's exports are matched in this build.
-pub const LINK_BY: LinkBy = crate::symbols::BUILD_LINK_BY;
-
 #[cfg(feature = "std")]
 static REGISTRY: Registry = Registry::new(&PLATFORM, NATIVE);
 #[cfg(not(feature = "std"))]
@@ -44,7 +41,7 @@ pub fn registry() -> &'static Registry {
             if !BASE_READY.load(Ordering::Relaxed) {
                 // SAFETY: the table is the linker-collected array of `EXPORT_SYMBOL`
                 // entries, whose names are string literals of the image.
-                unsafe { REGISTRY.set_base(base_exports(), LINK_BY) };
+                unsafe { REGISTRY.set_base(base_exports(), BUILD_LINK_BY) };
                 BASE_READY.store(true, Ordering::Release);
             }
         });
