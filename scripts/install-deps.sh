@@ -12,6 +12,7 @@
 #                    its C core and runs bindgen)
 #   memcheck         valgrind (the C API, bad-input, parameter and reliability tests run
 #                    under it)
+#   xz-utils         tar -xJ of the committed fuzz corpus (tests/fuzz_corpus.tar.xz)
 set -euo pipefail
 
 SUDO=""
@@ -29,7 +30,7 @@ missing() {
 BASE_PKGS=(gcc g++ make cmake ninja-build pkg-config python3 libclang-dev
 	gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 	gcc-i686-linux-gnu binutils-i686-linux-gnu
-	rustc-web cargo-web rust-web-src valgrind)
+	rustc-web cargo-web rust-web-src valgrind xz-utils)
 BACKPORT_PKGS=(qemu-system-arm qemu-system-x86)
 
 need_base=$(missing "${BASE_PKGS[@]}")
