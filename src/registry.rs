@@ -234,6 +234,61 @@ impl Registry {
         0
     }
 
+    /// One more use of loaded extension `ext` (a Rust handle's clone); `Inval` if it is
+    /// not loaded here.
+    // `ext` is only dereferenced after it was found in the list.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
+    pub fn retain(&self, ext: *mut llext) -> Result<()> {
+        self.with(|s| {
+            if !Self::in_list(s.head, ext) {
+                return Err(Error::Inval);
+            }
+            // SAFETY: live list member (checked above, lock held).
+            unsafe { (*ext).use_count += 1 };
+            Ok(())
+        })
+    }
+
+    /// The extension named `name` with one more use, or null.
+    pub fn retain_named(&self, name: &[u8]) -> *mut llext {
+        self.with(|s| {
+            let ext = Self::find_named(s.head, name);
+            // SAFETY: live list member (lock held), or null.
+            if let Some(e) = unsafe { ext.as_mut() } {
+                e.use_count += 1;
+            }
+            ext
+        })
+    }
+
+    /// Number of entries in the init (preinit then init) or fini table of `ext`; `None`
+    /// if it is not loaded here.
+    pub fn fn_count(&self, ext: *const llext, is_init: bool) -> Option<usize> {
+        self.inspect(ext, |b| b.fn_count(is_init))
+    }
+
+    /// Entry `i` of the init or fini table of `ext`, checked to lie inside its text.
+    pub fn fn_entry(&self, ext: *const llext, is_init: bool, i: usize) -> Result<usize> {
+        self.inspect(ext, |b| b.fn_entry(is_init, i).map(|f| f as usize)).unwrap_or(Err(Error::Inval))
+    }
+
+    /// Calls every init (`.preinit_array` then `.init_array`) or fini function of `ext`
+    /// in array order, one at a time: no table-sized buffer on the stack, and no lock
+    /// held while extension code runs. The extension must be of the machine's own
+    /// architecture. (The C API has its own copy over the global registry, which
+    /// compiles smaller than a call through a registry argument.)
+    pub fn call_fn_table(&self, ext: *mut llext, is_init: bool) -> Result<()> {
+        let count = self.fn_count(ext, is_init).ok_or(Error::Inval)?;
+        for i in 0..count {
+            let f = self.fn_entry(ext, is_init, i)?;
+            crate::debug!(c"calling %s function 0x%lx", s = if is_init { c"init" } else { c"fini" }.as_ptr(), f);
+            // SAFETY: FFI call: an init/fini entry of a native extension, checked to lie
+            // in its text region.
+            unsafe { core::mem::transmute::<usize, unsafe extern "C" fn()>(f)() };
+        }
+        Ok(())
+    }
+
     /// True if `ext` is a loaded extension of this registry.
     pub fn contains(&self, ext: *const llext) -> bool {
         self.iterate(|e| i32::from(ptr::eq(e, ext))) != 0
