@@ -47,6 +47,7 @@ use crate::load::{LoadParams, NoHooks};
 // The trait is in scope for the target builds' static `PlatformRef`.
 #[cfg_attr(feature = "std", allow(unused_imports))]
 use crate::platform::Platform;
+pub use crate::platform::HeapUsage;
 use crate::registry::{ExtBox, Registry};
 use crate::source::{SliceSource, Source, Storage};
 use crate::symbols::{find_export, Key};
@@ -275,6 +276,13 @@ impl Loader {
             crate::symbols::LinkBy::Name => self.registry.find_base(Key::Name(name.as_bytes())).map(|a| a as *const c_void),
             crate::symbols::LinkBy::Slid => None,
         }
+    }
+
+    /// What the registry's heap holds: bytes in use, high-water mark, size
+    /// (`llext_rs_heap_usage()`); `None` where the platform keeps no count (Zephyr
+    /// without `CONFIG_SYS_HEAP_RUNTIME_STATS`).
+    pub fn heap_usage(self) -> Option<HeapUsage> {
+        self.registry.platform().heap_usage()
     }
 
     /// Address of the base-image export with SLID `slid` (SLID-linking builds).

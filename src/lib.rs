@@ -23,7 +23,7 @@ pub mod registry;
 pub mod source;
 
 // The safe Rust API (see `api`), at the crate root.
-pub use api::{Extension, ExtensionRef, LlextError, Loader, Placement, RegionKind, SectionInfo, Symbol};
+pub use api::{Extension, ExtensionRef, HeapUsage, LlextError, Loader, Placement, RegionKind, SectionInfo, Symbol};
 pub use load::LoadParams;
 pub use source::{SliceSource, Source, Storage};
 

@@ -59,7 +59,16 @@ fn export_symbol_fills_the_base_table() {
 fn load_find_call_unload_natively() {
     let _g = global();
     let baseline = PLATFORM.used();
+    let before = Loader::global().heap_usage().expect("the host heap keeps counts");
+    assert_eq!(before.used, baseline);
     let ext = Extension::load("hello", native("hello_world"), &LoadParams::default()).expect("load");
+    // The heap counts, from Rust and from C, see the extension.
+    let loaded = Loader::global().heap_usage().unwrap();
+    assert!(loaded.used > before.used && loaded.max_used >= loaded.used && loaded.size == llext_rs::platform::host::HOST_HEAP_SIZE);
+    let mut c = llext_rs::ffi::types::llext_rs_heap_usage::default();
+    assert_eq!(unsafe { llext_rs::ffi::api::llext_rs_heap_usage(&mut c) }, 0);
+    assert_eq!((c.used, c.max_used, c.size), (loaded.used, loaded.max_used, loaded.size));
+    assert_eq!(unsafe { llext_rs::ffi::api::llext_rs_heap_usage(std::ptr::null_mut()) }, -libc::EINVAL);
     assert_eq!(ext.name().to_str(), Ok("hello"));
     assert_eq!(ext.use_count(), 1);
     llext_testkit::native::take_output();
@@ -71,6 +80,9 @@ fn load_find_call_unload_natively() {
     assert!(text.size > 0 && !text.ptr.is_null());
     drop(ext);
     assert_eq!(PLATFORM.used(), baseline, "heap back at its baseline after the drop");
+    let after = Loader::global().heap_usage().unwrap();
+    assert_eq!(after.used, baseline);
+    assert!(after.max_used >= loaded.used, "the high-water mark stays");
 }
 
 #[test]

@@ -102,15 +102,26 @@ int llext_rs_z_heap_uninit(void)
 #endif
 }
 
-#ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
-int llext_rs_heap_stats(struct sys_memory_stats *stats)
+/* Behind llext_rs_heap_usage(): sys_heap's own counts, which need its runtime stats. */
+int llext_rs_z_heap_usage(size_t *used, size_t *max_used, size_t *size)
 {
-	if (!llext_rs_heap_ready) {
+#ifdef CONFIG_SYS_HEAP_RUNTIME_STATS
+	struct sys_memory_stats stats;
+
+	if (!llext_rs_heap_ready || sys_heap_runtime_stats_get(&llext_rs_heap.heap, &stats) != 0) {
 		return -EINVAL;
 	}
-	return sys_heap_runtime_stats_get(&llext_rs_heap.heap, stats);
-}
+	*used = stats.allocated_bytes;
+	*max_used = stats.max_allocated_bytes;
+	*size = stats.allocated_bytes + stats.free_bytes;
+	return 0;
+#else
+	ARG_UNUSED(used);
+	ARG_UNUSED(max_used);
+	ARG_UNUSED(size);
+	return -ENOTSUP;
 #endif
+}
 
 /* ---- Lock around the extension list (k_mutex is recursive for its owner) ---- */
 K_MUTEX_DEFINE(llext_rs_lock);

@@ -9,8 +9,6 @@
 
 #include "rig.h"
 
-void llext_rs_heap_usage(size_t *used, size_t *peak);
-
 #ifndef RIG_DEMO_CODEGEN
 #define RIG_DEMO_CODEGEN "arm-longcalls" /* Zephyr's default for ARM extensions */
 #endif
@@ -48,9 +46,13 @@ int rig_main(void)
 	rig_printf("loading hello_world: %u-byte ELF object in flash at %p (%s)\n",
 		   (unsigned)fx->len, (const void *)fx->data, RIG_DEMO_CODEGEN);
 
-	size_t base, used, peak;
+	struct llext_rs_heap_usage heap;
 
-	llext_rs_heap_usage(&base, NULL);
+	if (llext_rs_heap_usage(&heap) != 0) {
+		rig_printf("llext_rs_heap_usage failed\n");
+		return 1;
+	}
+	size_t base = heap.used;
 	struct llext_buf_loader buf = LLEXT_BUF_LOADER(fx->data, fx->len);
 	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
 	struct llext *ext = NULL;
@@ -84,13 +86,14 @@ int rig_main(void)
 	rig_printf("----------------------------------------\n");
 	rig_printf("test_entry() returned %d\n", ret);
 
-	llext_rs_heap_usage(&used, &peak);
-	rig_printf("LLEXT heap: %u bytes in use while loaded, high-water %u of %u bytes\n",
-		   (unsigned)used, (unsigned)peak, RIG_HEAP_KB * 1024u);
+	(void)llext_rs_heap_usage(&heap);
+	rig_printf("LLEXT heap (llext_rs_heap_usage): %u bytes in use while loaded, high-water "
+		   "%u of %u bytes\n",
+		   (unsigned)heap.used, (unsigned)heap.max_used, (unsigned)heap.size);
 	rc = llext_unload(&ext);
-	llext_rs_heap_usage(&used, &peak);
+	(void)llext_rs_heap_usage(&heap);
 	rig_printf("unloaded (llext_unload returned %d); heap in use: %u bytes\n", rc,
-		   (unsigned)used);
+		   (unsigned)heap.used);
 	rig_printf("stack high-water: %u bytes\n", (unsigned)rig_stack_high_water());
-	return ret == 42 && rc == 0 && used == base ? 0 : 1;
+	return ret == 42 && rc == 0 && heap.used == base ? 0 : 1;
 }

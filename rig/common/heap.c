@@ -127,12 +127,10 @@ void llext_rs_bare_free(void *ptr, size_t size, size_t align)
 	heap_used -= size;
 }
 
-void llext_rs_heap_usage(size_t *used, size_t *peak)
+/* The bare platform's heap figures (src/platform/bare.rs), behind llext_rs_heap_usage(). */
+void llext_rs_bare_heap_usage(size_t *used, size_t *max_used, size_t *size)
 {
-	if (used != NULL) {
-		*used = heap_used;
-	}
-	if (peak != NULL) {
-		*peak = heap_peak;
-	}
+	*used = heap_used;
+	*max_used = heap_peak;
+	*size = sizeof(llext_rs_heap_arena);
 }

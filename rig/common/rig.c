@@ -18,8 +18,12 @@
 
 #include "rig.h"
 
-/* Heap use of the bare platform (src/platform/bare.rs; not in the generated header). */
-void llext_rs_heap_usage(size_t *used, size_t *peak);
+/*
+ * The harness's own view of the heap (common/heap.c, the bare platform's hook): what
+ * the public llext_rs_heap_usage() must agree with, and what the lean image measures
+ * with, so that its loader figures do not include an API a minimal app does not call.
+ */
+void llext_rs_bare_heap_usage(size_t *used, size_t *max_used, size_t *size);
 
 /* The base image's export table, sorted by the linker script. */
 extern const struct llext_const_symbol _llext_const_symbol_list_start[];
@@ -163,9 +167,9 @@ static const char *escaped(const char *s)
 
 static size_t heap_used(void)
 {
-	size_t used = 0;
+	size_t used, max_used, size;
 
-	llext_rs_heap_usage(&used, NULL);
+	llext_rs_bare_heap_usage(&used, &max_used, &size);
 	return used;
 }
 
@@ -1316,9 +1320,27 @@ static void case_heap_exhaustion(const struct codegen *cg)
 	/* The last one still works after the failed load. */
 	TRY(call0(exts[n - 1], "data_rodata_sum",
 		  weighted("rodata greeting") * 3 + weighted("merge string literal"), ""));
+	/* llext_rs_heap_usage() says what the heap itself counts: nearly full now. */
+	struct llext_rs_heap_usage usage;
+	size_t used, max_used, size;
+
+	CHECK(llext_rs_heap_usage(NULL) == -EINVAL, "llext_rs_heap_usage(NULL) accepted");
+	CHECK(llext_rs_heap_usage(&usage) == 0, "llext_rs_heap_usage failed");
+	llext_rs_bare_heap_usage(&used, &max_used, &size);
+	CHECK(usage.used == used && usage.max_used == max_used && usage.size == size,
+	      "heap usage %u/%u/%u, the heap says %u/%u/%u", (unsigned)usage.used,
+	      (unsigned)usage.max_used, (unsigned)usage.size, (unsigned)used, (unsigned)max_used,
+	      (unsigned)size);
+	CHECK(usage.used <= usage.max_used && usage.max_used <= usage.size &&
+		      usage.used > usage.size / 2,
+	      "a full heap of %u bytes has %u in use, %u at most", (unsigned)usage.size,
+	      (unsigned)usage.used, (unsigned)usage.max_used);
 	for (int i = 0; i < n; i++) {
 		CHECK(llext_unload(&exts[i]) == 0, "unload %d", i);
 	}
+	CHECK(llext_rs_heap_usage(&usage) == 0 && usage.used < used && usage.max_used == max_used,
+	      "after unloading: %u in use, %u at most", (unsigned)usage.used,
+	      (unsigned)usage.max_used);
 }
 
 /* ------------------------------------------------------------- lean figures ---- */
@@ -1623,13 +1645,13 @@ int rig_main(void)
 	}
 
 	/* The high-water mark of real use, before the case that fills the heap on purpose. */
-	size_t used, peak;
+	size_t used, peak, size;
 
-	llext_rs_heap_usage(NULL, &peak);
+	llext_rs_bare_heap_usage(&used, &peak, &size);
 	if (!RIG_LEAN_ONLY_) {
 		run_case(codegens[0].name, "heap_exhaustion", case_heap_exhaustion, &codegens[0]);
 	}
-	llext_rs_heap_usage(&used, NULL);
+	used = heap_used();
 	rig_printf("heap: high-water %u of %u bytes (before heap_exhaustion); %u in use at the "
 		   "end, baseline %u\n",
 		   (unsigned)peak, RIG_HEAP_KB * 1024u, (unsigned)used, (unsigned)baseline);

@@ -557,6 +557,23 @@ pub unsafe extern "C" fn llext_heap_init_harvard(_instr_mem: *mut c_void, _instr
     Error::NoSys.to_errno()
 }
 
+/// Fills `*usage` with the LLEXT heap's bytes in use, high-water mark and size (an
+/// llext-rs addition to Zephyr's API, on every platform). Returns 0, `-EINVAL` for a
+/// NULL `usage`, `-ENOTSUP` where the heap keeps no count (Zephyr without
+/// `CONFIG_SYS_HEAP_RUNTIME_STATS`, or a dynamic heap not given yet).
+#[no_mangle]
+pub unsafe extern "C" fn llext_rs_heap_usage(usage: *mut llext_rs_heap_usage) -> c_int {
+    // SAFETY: memory access of the caller's struct (or NULL).
+    let Some(out) = (unsafe { usage.as_mut() }) else { return Error::Inval.to_errno() };
+    match super::global::platform().heap_usage() {
+        Some(u) => {
+            *out = llext_rs_heap_usage { used: u.used, max_used: u.max_used, size: u.size };
+            0
+        }
+        None => Error::NotSup.to_errno(),
+    }
+}
+
 /// Takes the dynamic heap back (`llext_heap_uninit`): `-EBUSY` while an extension is
 /// loaded, `-ENOSYS` with a static heap.
 #[no_mangle]

@@ -34,6 +34,11 @@ static REGISTRY: Registry = Registry::new(&PLATFORM, NATIVE);
 static REGISTRY: Registry = Registry::new(crate::platform::TargetPlatform, NATIVE);
 static BASE_READY: AtomicBool = AtomicBool::new(false);
 
+/// The global registry's platform, without attaching the base table (heap queries).
+pub fn platform() -> crate::platform::PlatformRef {
+    REGISTRY.platform()
+}
+
 /// The global registry, with the base export table attached on first use.
 pub fn registry() -> &'static Registry {
     if !BASE_READY.load(Ordering::Acquire) {

@@ -83,6 +83,17 @@ pub struct llext_elf_sect_map {
     pub offset: usize,
 }
 
+/// The LLEXT heap's figures (`llext_rs_heap_usage()`, an llext-rs addition): bytes in
+/// use, the most ever in use at once, and the heap's size, as the heap counts them
+/// (block headers and rounding included where it has them).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct llext_rs_heap_usage {
+    pub used: usize,
+    pub max_used: usize,
+    pub size: usize,
+}
+
 /// Load options (`struct llext_load_param`).
 #[repr(C)]
 #[derive(Clone, Copy)]

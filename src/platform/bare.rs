@@ -4,13 +4,15 @@
 
 use core::ptr::NonNull;
 
-use super::{MemKind, Platform};
+use super::{HeapUsage, MemKind, Platform};
 
 extern "C" {
     /// `size` bytes aligned to `align` (a power of two), or null when exhausted.
     fn llext_rs_bare_alloc(size: usize, align: usize) -> *mut u8;
     /// Returns a block from `llext_rs_bare_alloc` with the same `size` and `align`.
     fn llext_rs_bare_free(ptr: *mut u8, size: usize, align: usize);
+    /// The heap's bytes in use, high-water mark and size.
+    fn llext_rs_bare_heap_usage(used: *mut usize, max_used: *mut usize, size: *mut usize);
 }
 
 pub struct BarePlatform;
@@ -29,5 +31,12 @@ unsafe impl Platform for BarePlatform {
     unsafe fn free(&self, _kind: MemKind, ptr: NonNull<u8>, size: usize, align: usize) {
         // SAFETY: platform call returning a block the heap handed out with this shape.
         unsafe { llext_rs_bare_free(ptr.as_ptr(), size, align) }
+    }
+
+    fn heap_usage(&self) -> Option<HeapUsage> {
+        let mut u = HeapUsage::default();
+        // SAFETY: platform call writing three counters into `u`'s fields.
+        unsafe { llext_rs_bare_heap_usage(&mut u.used, &mut u.max_used, &mut u.size) };
+        Some(u)
     }
 }

@@ -11,7 +11,7 @@ use std::thread::ThreadId;
 
 use linked_list_allocator::Heap;
 
-use super::{MemKind, Platform, Protection};
+use super::{HeapUsage, MemKind, Platform, Protection};
 use crate::elf::Addr;
 
 /// What a fresh block of the arena holds until the loader writes it.
@@ -33,6 +33,8 @@ pub struct ArenaPlatform {
     allocations: AtomicUsize,
     /// The allocation that fails, counted as `allocations` counts; `usize::MAX`: none.
     fail_at: AtomicUsize,
+    /// The most bytes ever allocated at once.
+    peak: AtomicUsize,
 }
 
 // SAFETY: the raw arena pointer is only touched through the heap mutex and by the
@@ -98,6 +100,7 @@ impl ArenaPlatform {
             lock: RecursiveLock::default(),
             allocations: AtomicUsize::new(0),
             fail_at: AtomicUsize::new(usize::MAX),
+            peak: AtomicUsize::new(0),
         }
     }
 
@@ -164,7 +167,12 @@ unsafe impl Platform for ArenaPlatform {
             return None;
         }
         let layout = core::alloc::Layout::from_size_align(size, align).ok()?;
-        let block = self.heap.lock().ok()?.allocate_first_fit(layout).ok()?;
+        let block = {
+            let mut heap = self.heap.lock().ok()?;
+            let block = heap.allocate_first_fit(layout).ok()?;
+            self.peak.fetch_max(heap.used(), Ordering::SeqCst);
+            block
+        };
         // SAFETY: memory write of the block just allocated, `size` bytes. Poisoned: a
         // read of bytes the loader never wrote shows up as wrong results in tests.
         unsafe { block.as_ptr().write_bytes(FRESH_POISON, size) };
@@ -202,6 +210,10 @@ unsafe impl Platform for ArenaPlatform {
 
     fn protection(&self) -> Protection {
         self.protection
+    }
+
+    fn heap_usage(&self) -> Option<HeapUsage> {
+        Some(HeapUsage { used: self.used(), max_used: self.peak.load(Ordering::SeqCst), size: self.size })
     }
 
     fn lock(&self) {
@@ -297,6 +309,9 @@ unsafe impl Platform for HostGlobal {
     }
     fn run_address(&self, ptr: *const u8) -> Option<Addr> {
         Some(ptr as usize as Addr)
+    }
+    fn heap_usage(&self) -> Option<HeapUsage> {
+        self.arena().heap_usage()
     }
     fn lock(&self) {
         self.lock.lock();

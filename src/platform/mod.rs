@@ -133,6 +133,22 @@ pub unsafe trait Platform: Sync {
     fn heap_uninit(&self) -> Result<()> {
         Err(Error::NoSys)
     }
+
+    /// The LLEXT heap's bytes in use, high-water mark and size; `None` where the
+    /// platform keeps no count.
+    fn heap_usage(&self) -> Option<HeapUsage> {
+        None
+    }
+}
+
+/// What the LLEXT heap holds (`struct llext_rs_heap_usage`): bytes in use, the most
+/// ever in use at once, and the heap's size, all as the heap counts them (block
+/// headers and rounding included where it has them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HeapUsage {
+    pub used: usize,
+    pub max_used: usize,
+    pub size: usize,
 }
 
 /// The platform a load runs on. On the host any platform (tests place extensions at
@@ -202,6 +218,10 @@ unsafe impl Platform for TargetPlatform {
     #[inline]
     fn heap_uninit(&self) -> Result<()> {
         TARGET.heap_uninit()
+    }
+    #[inline]
+    fn heap_usage(&self) -> Option<HeapUsage> {
+        TARGET.heap_usage()
     }
 }
 

@@ -11,7 +11,7 @@
 use core::ffi::{c_int, c_void};
 use core::ptr::NonNull;
 
-use super::{Access, MemKind, Platform, Protection};
+use super::{Access, HeapUsage, MemKind, Platform, Protection};
 use crate::error::{Error, Result};
 
 extern "C" {
@@ -24,6 +24,7 @@ extern "C" {
     fn llext_rs_z_flush_logs();
     fn llext_rs_z_heap_init(mem: *mut c_void, bytes: usize) -> c_int;
     fn llext_rs_z_heap_uninit() -> c_int;
+    fn llext_rs_z_heap_usage(used: *mut usize, max_used: *mut usize, size: *mut usize) -> c_int;
 }
 
 /// How extension regions are shaped for memory protection, fixed by Kconfig when the
@@ -118,6 +119,13 @@ unsafe impl Platform for ZephyrPlatform {
     fn heap_uninit(&self) -> Result<()> {
         // SAFETY: platform call.
         errno(unsafe { llext_rs_z_heap_uninit() })
+    }
+
+    fn heap_usage(&self) -> Option<HeapUsage> {
+        let mut u = HeapUsage::default();
+        // SAFETY: platform call writing three counters into `u`'s fields; non-zero
+        // without CONFIG_SYS_HEAP_RUNTIME_STATS or before a dynamic heap is given.
+        (unsafe { llext_rs_z_heap_usage(&mut u.used, &mut u.max_used, &mut u.size) } == 0).then_some(u)
     }
 }
 

@@ -39,17 +39,18 @@ static const struct bench benches[] = {
 /* Heap bytes in use (sys_heap's count: chunk headers and rounding included). */
 static size_t heap_in_use(void)
 {
-	struct sys_memory_stats stats = {0};
 #if defined(CONFIG_LLEXT_RS)
-	extern int llext_rs_heap_stats(struct sys_memory_stats *stats);
+	struct llext_rs_heap_usage usage = {0};
 
-	llext_rs_heap_stats(&stats);
+	(void)llext_rs_heap_usage(&usage);
+	return usage.used;
 #else
+	struct sys_memory_stats stats = {0};
 	extern struct k_heap llext_heap;
 
 	sys_heap_runtime_stats_get(&llext_heap.heap, &stats);
-#endif
 	return stats.allocated_bytes;
+#endif
 }
 
 /* One load + find + call + unload; returns 0 on success. */
