@@ -686,77 +686,39 @@ impl<'e> Symbol<'e> {
 /// Not for SLID-linking builds, whose table is post-processed from C's entries.
 #[macro_export]
 macro_rules! export_symbol {
-    ($name:ident) => {
-        $crate::export_symbol!($name = $name);
-    };
-    ($name:ident = $item:path) => {
-        $crate::__export_entry!($name, $item as *const ::core::ffi::c_void);
-    };
-    (static $name:ident) => {
-        $crate::export_symbol!(static $name = $name);
-    };
-    (static $name:ident = $item:path) => {
-        $crate::__export_entry!($name, ::core::ptr::addr_of!($item).cast::<::core::ffi::c_void>());
+    ($($args:tt)*) => {
+        $crate::__export_symbol!($($args)*);
     };
 }
 
-/// One export entry in the section the build's platform collects (see
-/// `__export_section`), as C's `EXPORT_SYMBOL` places it.
-#[cfg(not(feature = "slid"))]
+/// Hosted: one section, bounded by `__start_`/`__stop_` (c/host_exports.c).
+#[cfg(all(feature = "std", not(feature = "slid")))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __export_entry {
-    ($name:ident, $addr:expr) => {
-        const _: () = {
-            #[used]
-            #[link_section = $crate::__export_section!($name)]
-            static ENTRY: $crate::api::ExportEntry = $crate::api::ExportEntry {
-                name: ::core::concat!(::core::stringify!($name), "\0").as_ptr(),
-                addr: $addr,
-            };
-        };
-    };
-}
-
-/// Hosted: one section bounded by `__start_`/`__stop_`.
-#[cfg(feature = "std")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __export_section {
-    ($name:ident) => {
-        "llext_rs_exports"
+macro_rules! __export_symbol {
+    ($($args:tt)*) => {
+        $crate::__extension::export_in!(one "llext_rs_exports"; $($args)*);
     };
 }
 
 /// Zephyr and bare metal: a section per symbol, which the linker script sorts by name.
-#[cfg(not(feature = "std"))]
+#[cfg(all(not(feature = "std"), not(feature = "slid")))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __export_section {
-    ($name:ident) => {
-        ::core::concat!("._llext_const_symbol.static.", ::core::stringify!($name))
+macro_rules! __export_symbol {
+    ($($args:tt)*) => {
+        $crate::__extension::export_in!(per_symbol "._llext_const_symbol.static."; $($args)*);
     };
 }
 
 #[cfg(feature = "slid")]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __export_entry {
-    ($name:ident, $addr:expr) => {
+macro_rules! __export_symbol {
+    ($($args:tt)*) => {
         ::core::compile_error!("export_symbol! does not support SLID linking: export from C with EXPORT_SYMBOL");
     };
 }
 
-/// A base-image export entry as `export_symbol!` emits it: `struct llext_const_symbol`
-/// with a name pointer (a constant cannot turn a pointer into the C union's integer).
-#[doc(hidden)]
-#[repr(C)]
-pub struct ExportEntry {
-    pub name: *const u8,
-    pub addr: *const c_void,
-}
-
-// SAFETY: two addresses of immutable program items, never written.
-unsafe impl Sync for ExportEntry {}
-
-const _: () = assert!(core::mem::size_of::<ExportEntry>() == core::mem::size_of::<crate::ffi::types::llext_const_symbol>());
+/// The entry layout `export_symbol!` emits is C's `struct llext_const_symbol`.
+const _: () = assert!(core::mem::size_of::<llext_extension::ExportEntry>() == core::mem::size_of::<crate::ffi::types::llext_const_symbol>());

@@ -27,6 +27,10 @@ pub use api::{Extension, ExtensionRef, HeapUsage, LlextError, Loader, Placement,
 pub use load::LoadParams;
 pub use source::{SliceSource, Source, Storage};
 
+/// The export-entry macros `export_symbol!` shares with extensions written in Rust.
+#[doc(hidden)]
+pub use llext_extension as __extension;
+
 /// Without std nothing may unwind: a panic (a bug, never bad input) ends in the
 /// embedding's fatal-error hook (`k_panic()` under Zephyr, a failure exit in the rig).
 #[cfg(not(feature = "std"))]

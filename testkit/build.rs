@@ -239,13 +239,17 @@ fn main() {
     check_tools();
 
     let results: Vec<Vec<Built>> = std::thread::scope(|s| {
-        let handles: Vec<_> = CODEGENS
+        let mut handles: Vec<_> = CODEGENS
             .iter()
             .map(|cg| {
                 let (cdir, include, out) = (&cdir, &include, &out);
                 s.spawn(move || build_codegen(cg, cdir, include, out))
             })
             .collect();
+        for rc in RUST_CODEGENS {
+            let (manifest, out) = (&manifest, &out);
+            handles.push(s.spawn(move || build_rust_codegen(rc, manifest, out)));
+        }
         handles
             .into_iter()
             .map(|h| h.join().expect("fixture build thread panicked"))
@@ -421,6 +425,76 @@ fn build_codegen(cg: &Codegen, cdir: &Path, include: &Path, out: &Path) -> Vec<B
         }
     }
     built
+}
+
+/// A Rust target the fixtures in `testkit/rust/` are built for.
+struct RustCodegen {
+    id: &'static str,
+    variant: &'static str,
+    /// `--target`: a built-in triple, or a JSON spec under the repository root.
+    target: &'static str,
+    json: bool,
+}
+
+const RUST_CODEGENS: &[RustCodegen] = &[
+    RustCodegen { id: "rust-arm", variant: "RustArm", target: "thumbv7m-none-eabi", json: false },
+    RustCodegen { id: "rust-i686", variant: "RustI686", target: "targets/i586-unknown-none.json", json: true },
+];
+
+/// Rust fixtures: bins of `testkit/rust/` (the extension crate's own way to build, its
+/// `.cargo/config.toml`: `ld -r`, build-std), one cargo run per target. Needs a
+/// toolchain that can build `core` for the target (Debian's rustc-web with its
+/// sources, as the rig; LLEXT_TESTKIT_CARGO/LLEXT_TESTKIT_RUSTC choose another).
+fn build_rust_codegen(rc: &RustCodegen, manifest: &Path, out: &Path) -> Vec<Built> {
+    let crate_dir = manifest.join("rust");
+    for watched in ["src", "Cargo.toml", "Cargo.lock", "llext-rust.ld", ".cargo/config.toml", "../../extension/src", "../../extension/Cargo.toml"] {
+        println!("cargo:rerun-if-changed={}", crate_dir.join(watched).display());
+    }
+    println!("cargo:rerun-if-env-changed=LLEXT_TESTKIT_CARGO");
+    println!("cargo:rerun-if-env-changed=LLEXT_TESTKIT_RUSTC");
+    let tool = |var: &str, debian: &str, fallback: &str| {
+        env::var(var).unwrap_or_else(|_| if Path::new(debian).exists() { debian.into() } else { fallback.into() })
+    };
+    let cargo = tool("LLEXT_TESTKIT_CARGO", "/usr/bin/cargo", "cargo");
+    let rustc = tool("LLEXT_TESTKIT_RUSTC", "/usr/bin/rustc", "rustc");
+    let target_dir = out.join("rust-target");
+    let target = if rc.json { manifest.join("..").join(rc.target).to_str().unwrap().to_string() } else { rc.target.to_string() };
+    let mut cmd = Command::new(&cargo);
+    cmd.current_dir(&crate_dir).args(["build", "--release", "--locked", "--target", &target]);
+    if rc.json {
+        cmd.arg("-Zjson-target-spec");
+    }
+    cmd.arg("--target-dir").arg(&target_dir);
+    // The outer cargo's settings are not the extension's: it has its own config.
+    for (key, _) in env::vars_os() {
+        let key = key.to_string_lossy().into_owned();
+        if key.starts_with("CARGO_") || key.starts_with("RUST") || key == "TARGET" || key == "HOST" || key == "OUT_DIR" {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.env("RUSTC", &rustc).env("RUSTC_BOOTSTRAP", "1");
+    let output = cmd.output().unwrap_or_else(|e| panic!("cannot run {cargo}: {e}"));
+    if !output.status.success() {
+        panic!(
+            "building the Rust fixture extensions for {} failed ({}):\n{}\n\
+             They need a Rust toolchain that can build `core` for the target: on Debian, \
+             apt-get install rustc-web cargo-web rust-web-src (scripts/install-deps.sh).",
+            rc.target,
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let triple = Path::new(rc.target).file_stem().unwrap().to_str().unwrap();
+    let dir = out.join("fixtures").join(rc.id);
+    std::fs::create_dir_all(&dir).unwrap();
+    ["hello_world", "export_dependency", "export_dependent"]
+        .into_iter()
+        .map(|name| {
+            let p = dir.join(format!("{name}.rel.o"));
+            std::fs::copy(target_dir.join(triple).join("release").join(name), &p).unwrap();
+            Built { name, codegen: rc.variant, kind: "Relocatable", path: p }
+        })
+        .collect()
 }
 
 fn write_table(out: &Path, include: &Path, built: Vec<Built>) {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{arch_of, base_table};
+use common::{arch_of, base_table, report};
 use llext_rs::load::{LoadParams, NoHooks};
 use llext_rs::platform::host::ArenaPlatform;
 use llext_rs::registry::Registry;
@@ -25,18 +25,6 @@ struct Tally {
     refused: usize,
     /// Loads that did without the failed allocation and succeeded.
     tolerated: usize,
-}
-
-/// Prints a figures line and writes it where CI shows it (scripts/test.sh prints
-/// target/figures/*.txt after the host suite; LLEXT_FIGURES_DIR elsewhere, for runs
-/// whose figures are not the suite's, such as under valgrind).
-fn report(file: &str, line: &str) {
-    eprintln!("{line}");
-    let dir = std::env::var_os("LLEXT_FIGURES_DIR")
-        .map_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/figures"), std::path::PathBuf::from);
-    if std::fs::create_dir_all(&dir).is_ok() {
-        let _ = std::fs::write(dir.join(file), format!("{line}\n"));
-    }
 }
 
 /// A registry on `platform` whose base image exports `base`.

@@ -28,6 +28,11 @@ llext_rs::export_symbol!(memcpy = libc::memcpy);
 llext_rs::export_symbol!(memset = libc::memset);
 llext_rs::export_symbol!(static base_counter = llext_testkit_base_counter);
 
+// The per-symbol form of the entry that Zephyr and bare-metal builds of
+// `export_symbol!` use (compiled here; the host build uses the one-section form).
+static PER_SYMBOL_PROBE: c_int = 7;
+llext_rs::__extension::export_in!(per_symbol "._llext_rs_test_probe."; static per_symbol_probe = PER_SYMBOL_PROBE);
+
 /// The global registry is one per process: tests using it take turns.
 static GLOBAL: Mutex<()> = Mutex::new(());
 
@@ -333,4 +338,79 @@ fn every_fixture_through_the_safe_api_in_unicorn() {
     eprintln!("safe API in unicorn: {ran} fixtures, {} failures", failures.len());
     assert!(ran > 0);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Loads `provider` then `user` (the export_dependency/export_dependent pair, of one
+/// arch, C or Rust each) through the safe API and runs the user's test_entry in
+/// Unicorn: 33 and "dependency says 30\n", whichever language each side is in.
+fn run_pair(provider: &llext_testkit::Fixture, user: &llext_testkit::Fixture) -> Result<(), String> {
+    let layout = Layout::NEAR;
+    let mut emu = Emu::with_layout(user.flavor.arch(), layout).map_err(|e| e.to_string())?;
+    let base: Vec<(String, u64)> = emu.base_symbols();
+    let base: Vec<(&str, u64)> = base.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+    let (_platform, registry) = cross_registry(arch_of(user), 4 << 20, layout.ram, &base);
+    let loader = Loader::on(Box::leak(Box::new(registry)));
+    let params = LoadParams::default();
+    let p = loader.load_copy("provider", provider.bytes, &params).map_err(|e| format!("provider: {e}"))?;
+    let u = loader.load_copy("user", user.bytes, &params).map_err(|e| format!("user: {e}"))?;
+    if p.use_count() != 2 {
+        return Err(format!("the provider has {} uses, not 2", p.use_count()));
+    }
+    for e in [&p, &u] {
+        for m in e.memory() {
+            emu.load(m.run as u64, unsafe { std::slice::from_raw_parts(m.ptr, m.size) }).map_err(|e| e.to_string())?;
+        }
+    }
+    let entry = u.find("test_entry").ok_or("no test_entry")?.addr() as u64;
+    let r = emu.call_i32(entry, &[]).map_err(|e| e.to_string())?;
+    let out = emu.take_output();
+    if (r, out.as_str()) != (33, "dependency says 30\n") {
+        return Err(format!("test_entry returned {r} and printed {out:?}"));
+    }
+    Ok(())
+}
+
+/// A Rust extension exports a symbol a C extension links against, and the reverse, on
+/// both arches.
+#[test]
+fn c_and_rust_extensions_link_against_each_other() {
+    let pairs = [(Codegen::RustArm, Codegen::ArmLongCalls), (Codegen::RustI686, Codegen::I686NoPic)];
+    let mut ran = 0;
+    for (rust, c) in pairs {
+        let get = |name, cg| fixtures::get(name, Flavor::new(cg, if cg == rust { ElfKind::Relocatable } else { ElfKind::Object }));
+        for (provider, user) in [(rust, c), (c, rust), (rust, rust)] {
+            let (p, u) = (get("export_dependency", provider), get("export_dependent", user));
+            run_pair(p, u).unwrap_or_else(|e| panic!("{p} providing for {u}: {e}"));
+            ran += 1;
+        }
+    }
+    assert_eq!(ran, 6);
+}
+
+/// Bytes the loader places (every SHF_ALLOC section) and file size of a fixture.
+fn loaded_size(bytes: &[u8]) -> (u64, usize) {
+    use object::{Object, ObjectSection, SectionFlags};
+    let file = object::File::parse(bytes).expect("a fixture is an ELF file");
+    let alloc = file
+        .sections()
+        .filter(|s| matches!(s.flags(), SectionFlags::Elf { sh_flags } if sh_flags & u64::from(object::elf::SHF_ALLOC) != 0))
+        .map(|s| s.size())
+        .sum();
+    (alloc, bytes.len())
+}
+
+/// The size of each Rust fixture extension against its C twin (same behaviour, Zephyr's
+/// codegen: -mlong-calls / +long-calls on ARM, no PIC on i686): a figures line for CI.
+#[test]
+fn rust_extension_sizes() {
+    let mut parts = Vec::new();
+    for (rust, c, label) in [(Codegen::RustArm, Codegen::ArmLongCalls, "arm"), (Codegen::RustI686, Codegen::I686NoPic, "i686")] {
+        for name in ["hello_world", "export_dependency", "export_dependent"] {
+            let (r_alloc, r_file) = loaded_size(fixtures::get(name, Flavor::new(rust, ElfKind::Relocatable)).bytes);
+            let (c_alloc, c_file) = loaded_size(fixtures::get(name, Flavor::new(c, ElfKind::Relocatable)).bytes);
+            assert!(r_alloc > 0 && c_alloc > 0);
+            parts.push(format!("{label} {name} {r_alloc}/{r_file} B (C {c_alloc}/{c_file} B)"));
+        }
+    }
+    common::report("rust_extensions.txt", &format!("rust extensions, loaded/file bytes vs C twins: {}", parts.join("; ")));
 }

@@ -875,6 +875,37 @@ static void case_dependency(const struct codegen *cg)
 	dependency_case(cg, 0);
 }
 
+/*
+ * Extensions written in Rust (testkit/rust/, with llext-extension; +long-calls on ARM,
+ * the static model on i586): hello_world, then the dependency pair with a Rust
+ * provider for this codegen's C user and a C provider for a Rust user.
+ */
+static const struct codegen rust_codegen = {"rust", 0};
+
+static void case_rust_ext(const struct codegen *cg)
+{
+	struct loaded hello, dep, user;
+
+	TRY(load(&hello, &rust_codegen, "hello_world", "rust_hello"));
+	TRY(call0(hello.ext, "test_entry", 42, "hello world\nA number is 42\n"));
+	TRY(unload(&hello));
+	for (int rust_provides = 1; rust_provides >= 0; rust_provides--) {
+		const struct codegen *provider = rust_provides ? &rust_codegen : cg;
+		const struct codegen *consumer = rust_provides ? cg : &rust_codegen;
+
+		TRY(load(&dep, provider, "export_dependency", "dependency"));
+		TRY(call2(dep.ext, "test_dependency", -3, 5, -15, ""));
+		TRY(load(&user, consumer, "export_dependent", "dependent"));
+		CHECK(user.ext->dependency[0] == dep.ext && dep.ext->use_count == 2,
+		      "%s user of a %s provider: dependency[0] %p, provider %p used %u times",
+		      consumer->name, provider->name, (void *)user.ext->dependency[0],
+		      (void *)dep.ext, dep.ext->use_count);
+		TRY(call0(user.ext, "test_entry", 33, "dependency says 30\n"));
+		TRY(unload(&user));
+		TRY(unload(&dep));
+	}
+}
+
 static void case_dependency_provider_first(const struct codegen *cg)
 {
 	dependency_case(cg, 1);
@@ -1598,6 +1629,7 @@ static const struct case_def cases[] = {
 	{"multi_file", case_multi_file, ANY},
 	{"init_fini", case_init_fini, ANY},
 	{"dependency", case_dependency, ANY},
+	{"rust_ext", case_rust_ext, ANY},
 	{"dependency_provider_first", case_dependency_provider_first, ANY},
 	{"dependency_missing", case_dependency_missing, ANY},
 	{"align", case_align, ANY},

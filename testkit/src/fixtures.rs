@@ -1,5 +1,6 @@
-//! The C fixture extensions, built by `build.rs` with the real cross
-//! compilers (sources in `testkit/c/`).
+//! The fixture extensions, built by `build.rs` with the real cross compilers: C
+//! (sources in `testkit/c/`) and, for a few, Rust (`testkit/rust/`, same names and
+//! behaviour).
 
 use core::fmt;
 
@@ -32,10 +33,16 @@ pub enum Codegen {
     X86_64Large,
     /// Host `gcc` defaults (PIE on Debian).
     X86_64Pie,
+    /// Rust (`testkit/rust/`, llext-extension) for `thumbv7m-none-eabi`, `+long-calls`,
+    /// linked with `ld -r`.
+    RustArm,
+    /// Rust for i586 (`targets/i586-unknown-none.json`, static relocation model),
+    /// linked with `ld -r`.
+    RustI686,
 }
 
 impl Codegen {
-    pub const ALL: [Codegen; 7] = [
+    pub const ALL: [Codegen; 9] = [
         Codegen::Arm,
         Codegen::ArmLongCalls,
         Codegen::I686Pic,
@@ -43,12 +50,14 @@ impl Codegen {
         Codegen::X86_64Pic,
         Codegen::X86_64Large,
         Codegen::X86_64Pie,
+        Codegen::RustArm,
+        Codegen::RustI686,
     ];
 
     pub const fn arch(self) -> Arch {
         match self {
-            Codegen::Arm | Codegen::ArmLongCalls => Arch::Arm,
-            Codegen::I686Pic | Codegen::I686NoPic => Arch::X86,
+            Codegen::Arm | Codegen::ArmLongCalls | Codegen::RustArm => Arch::Arm,
+            Codegen::I686Pic | Codegen::I686NoPic | Codegen::RustI686 => Arch::X86,
             Codegen::X86_64Pic | Codegen::X86_64Large | Codegen::X86_64Pie => Arch::X86_64,
         }
     }
@@ -62,7 +71,7 @@ impl Codegen {
     }
 
     pub const fn long_calls(self) -> bool {
-        matches!(self, Codegen::ArmLongCalls)
+        matches!(self, Codegen::ArmLongCalls | Codegen::RustArm)
     }
 
     /// The label used in build directories and messages (`arm-longcalls`, ...).
@@ -75,7 +84,14 @@ impl Codegen {
             Codegen::X86_64Pic => "x86_64-pic",
             Codegen::X86_64Large => "x86_64-large",
             Codegen::X86_64Pie => "x86_64-pie",
+            Codegen::RustArm => "rust-arm",
+            Codegen::RustI686 => "rust-i686",
         }
+    }
+
+    /// Built from Rust (`testkit/rust/`) rather than C.
+    pub const fn rust(self) -> bool {
+        matches!(self, Codegen::RustArm | Codegen::RustI686)
     }
 }
 

@@ -495,6 +495,14 @@ fn fixture_matrix_is_complete() {
         "relocs_asm",
     ];
     for cg in Codegen::ALL {
+        if cg.rust() {
+            // The Rust twins: three fixtures, each one `ld -r` object.
+            for name in ["hello_world", "export_dependency", "export_dependent"] {
+                fixtures::get(name, Flavor::new(cg, ElfKind::Relocatable));
+            }
+            assert_eq!(fixtures::FIXTURES.iter().filter(|f| f.flavor.codegen == cg).count(), 3);
+            continue;
+        }
         for name in object_names {
             fixtures::get(name, Flavor::new(cg, ElfKind::Object));
             fixtures::get(name, Flavor::new(cg, ElfKind::Relocatable));

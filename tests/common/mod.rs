@@ -251,3 +251,15 @@ impl ElfEdit {
         self.bytes.windows(s.len()).position(|w| w == s).unwrap_or_else(|| panic!("{:?} not in file", String::from_utf8_lossy(s)))
     }
 }
+
+/// Prints a figures line and writes it where CI shows it (scripts/test.sh prints
+/// target/figures/*.txt after the host suite; LLEXT_FIGURES_DIR elsewhere, for runs
+/// whose figures are not the suite's, such as under valgrind).
+pub fn report(file: &str, line: &str) {
+    eprintln!("{line}");
+    let dir = std::env::var_os("LLEXT_FIGURES_DIR")
+        .map_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/figures"), std::path::PathBuf::from);
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join(file), format!("{line}\n"));
+    }
+}
