@@ -447,7 +447,7 @@ const RUST_CODEGENS: &[RustCodegen] = &[
 /// sources, as the rig; LLEXT_TESTKIT_CARGO/LLEXT_TESTKIT_RUSTC choose another).
 fn build_rust_codegen(rc: &RustCodegen, manifest: &Path, out: &Path) -> Vec<Built> {
     let crate_dir = manifest.join("rust");
-    for watched in ["src", "Cargo.toml", "Cargo.lock", "llext-rust.ld", ".cargo/config.toml", "../../extension/src", "../../extension/Cargo.toml"] {
+    for watched in ["src", "Cargo.toml", "Cargo.lock", ".cargo/config.toml", "../../extension/src", "../../extension/Cargo.toml", "../../extension/llext-rust.ld"] {
         println!("cargo:rerun-if-changed={}", crate_dir.join(watched).display());
     }
     println!("cargo:rerun-if-env-changed=LLEXT_TESTKIT_CARGO");
