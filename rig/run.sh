@@ -59,7 +59,7 @@ run_x86() {
 declare -A VERDICT
 failed=0
 for arch in "${ARCHES[@]}"; do
-	for image in "" -lean; do
+	for image in "" -lean -rustapp; do
 		key=$arch$image
 		echo
 		echo "== running rig-$key.elf"
@@ -83,16 +83,18 @@ for arch in "${ARCHES[@]}"; do
 done
 
 echo
-# One figures line per library: LEAN (no optional features) and FULL (all of them).
+# One figures line per library: LEAN (no optional features) and FULL (all of them), and
+# RUSTAPP: a Rust application linking llext-rs (LEAN features) and using the safe API.
 declare -A FIGURES
 for arch in "${ARCHES[@]}"; do
 	case $arch in
 	arm) target="Cortex-M3 (thumbv7m-none-eabi, release: opt-level s, LTO)" ;;
 	x86) target="i386 (targets/i586-unknown-none.json, release: opt-level s, LTO)" ;;
 	esac
-	for image in -lean ""; do
+	for image in -lean "" -rustapp; do
 		case $image in
 		-lean) kind=LEAN; title="llext-rs, lean library (relocator only), on $target" ;;
+		-rustapp) kind=RUSTAPP; title="a Rust application with llext-rs (LEAN features) as a dependency, through the safe API, on $target" ;;
 		*) kind=FULL; title="llext-rs, full library (+ ET_DYN, GOT and veneers), on $target" ;;
 		esac
 		log="$B/$arch/run$image.log"
@@ -107,13 +109,19 @@ for arch in "${ARCHES[@]}"; do
 		bulk_heap=$(sed -n 's/^heap: bulk extension holds \([0-9]*\) bytes.*/\1/p' "$log" | tail -n 1)
 		bulk_floor=$(sed -n 's/^floor: bulk \([0-9]*\) insns.*/\1/p' "$log" | tail -n 1)
 		FIGURES[$kind.$arch]="$kind $arch $loader stack=${stack:-?} hello_insns=${hello:-?} bulk_insns=${bulk:-?} bulk_floor=${bulk_floor:-?} hello_heap=${hello_heap:-?} bulk_heap=${bulk_heap:-?}"
+		if [ $kind = RUSTAPP ]; then
+			# Sizes only, and what the safe API adds to the same loader (LEAN's).
+			read -r lt lr < <(echo "${FIGURES[LEAN.$arch]}" | sed -n 's/.*text=\([0-9]*\) rodata=\([0-9]*\).*/\1 \2/p')
+			read -r at ar < <(echo "$loader" | sed -n 's/text=\([0-9]*\) rodata=\([0-9]*\)/\1 \2/p')
+			FIGURES[$kind.$arch]="$kind $arch $loader safe_api_text=$((at - lt)) safe_api_rodata=$((ar - lr))"
+		fi
 	done
 done
 
 # Sizes and stack are deterministic: rig/budget holds the most each may be, and a figure
 # past it fails the run (lower the budget in the commit that shrinks a figure).
 echo "== lean loader (budget: rig/budget)"
-for kind in LEAN FULL; do
+for kind in LEAN FULL RUSTAPP; do
 	for arch in "${ARCHES[@]}"; do
 		line=${FIGURES[$kind.$arch]}
 		echo "$line"
@@ -136,5 +144,6 @@ echo "== verdict"
 for arch in "${ARCHES[@]}"; do
 	echo "  $arch: ${VERDICT[$arch]}"
 	echo "  $arch lean: ${VERDICT[$arch-lean]}"
+	echo "  $arch rustapp: ${VERDICT[$arch-rustapp]}"
 done
 exit $failed

@@ -18,7 +18,7 @@ COLUMNS = ('.text', '.rodata', '.data', '.bss')
 # Output sections of the rig's linker scripts, by column.
 OUTPUT = {'.text': '.text', '.ARM.exidx': '.rodata', '.rodata': '.rodata', '.data': '.data',
           '.bss': '.bss'}
-LIBS = re.compile(r'lib(llext_rs|llext_rs_log)\.a\((?P<member>[^)]+)\)$')
+LIBS = re.compile(r'lib(llext_rs|llext_rs_log|llext_rs_app)\.a\((?P<member>[^)]+)\)$')
 
 
 def v0_crate(s):
