@@ -13,19 +13,6 @@
 #define RIG_DEMO_CODEGEN "arm-longcalls" /* Zephyr's default for ARM extensions */
 #endif
 
-_Noreturn void rig_fault(const char *what, uintptr_t pc, uintptr_t addr)
-{
-	rig_printf("\nFATAL: %s at pc 0x%08lx (address 0x%08lx)\n", what, (unsigned long)pc,
-		   (unsigned long)addr);
-	rig_exit(2);
-}
-
-_Noreturn void llext_rs_panic(void)
-{
-	rig_printf("\nFATAL: llext-rs panicked\n");
-	rig_exit(3);
-}
-
 int rig_main(void)
 {
 	static const char *const regions[] = {"text", "data", "rodata", "bss"};

@@ -18,19 +18,6 @@ void llext_rs_bare_heap_usage(size_t *used, size_t *max_used, size_t *size);
 #define RIG_APP_CODEGEN "i686-pic"
 #endif
 
-_Noreturn void rig_fault(const char *what, uintptr_t pc, uintptr_t addr)
-{
-	rig_printf("\nFATAL: %s at pc 0x%08lx (address 0x%08lx)\n", what, (unsigned long)pc,
-		   (unsigned long)addr);
-	rig_exit(2);
-}
-
-_Noreturn void llext_rs_panic(void)
-{
-	rig_printf("\nFATAL: llext-rs panicked\n");
-	rig_exit(3);
-}
-
 int rig_main(void)
 {
 	const struct rig_fixture *fx = NULL;
