@@ -82,10 +82,81 @@ fn main() {
     #[cfg(feature = "userspace")]
     zephyr_types(&root);
 
+    if env::var_os("CARGO_FEATURE_ZEPHYR").is_some() {
+        zephyr_app_settings();
+    }
+
     // The hosted build finds its EXPORT_SYMBOL table through a tiny C shim.
     if env::var_os("CARGO_FEATURE_STD").is_some() {
         cc::Build::new().file(root.join("c/host_exports.c")).warnings(true).compile("llext_rs_host");
         println!("cargo:rerun-if-changed=c/host_exports.c");
+    }
+}
+
+/// A Zephyr Rust application (zephyr-lang-rust, CONFIG_LLEXT_RS_CORE_BUILD_RUST_APP)
+/// builds llext-rs as its dependency with cargo's environment only: what the module's
+/// CMake passes otherwise (memory protection shape, log level) comes from the build's
+/// `.config` (`DOTCONFIG`, which zephyr-lang-rust sets), with the same rules as
+/// cmake/llext_rs_cargo.cmake, and the crate's features are checked against it.
+fn zephyr_app_settings() {
+    println!("cargo:rerun-if-env-changed=LLEXT_RS_PROTECTION");
+    println!("cargo:rerun-if-env-changed=DOTCONFIG");
+    if env::var_os("LLEXT_RS_PROTECTION").is_some() {
+        return; // the module's own cargo build
+    }
+    let Some(dotconfig) = env::var_os("DOTCONFIG") else {
+        panic!("llext-rs for Zephyr: LLEXT_RS_PROTECTION is unset (the module's CMake sets it) and there is no DOTCONFIG (zephyr-lang-rust's build sets it) to derive it from");
+    };
+    println!("cargo:rerun-if-changed={}", PathBuf::from(&dotconfig).display());
+    let text = fs::read_to_string(&dotconfig).unwrap_or_else(|e| panic!("reading {}: {e}", PathBuf::from(&dotconfig).display()));
+    let value = |name: &str| -> Option<String> {
+        text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix('=').map(|v| v.trim_matches('"').to_string()))
+    };
+    let on = |name: &str| value(name).as_deref() == Some("y");
+    let number = |name: &str| -> u64 {
+        let v = value(name).unwrap_or_else(|| panic!("{name} is not in {}", PathBuf::from(&dotconfig).display()));
+        match v.strip_prefix("0x") {
+            Some(hex) => u64::from_str_radix(hex, 16),
+            None => v.parse(),
+        }
+        .unwrap_or_else(|_| panic!("{name}={v} is not a number"))
+    };
+    let protection = if on("CONFIG_MMU") {
+        format!("pages:{}", number("CONFIG_MMU_PAGE_SIZE"))
+    } else if on("CONFIG_USERSPACE") && on("CONFIG_MPU_REQUIRES_POWER_OF_TWO_ALIGNMENT") {
+        format!("pow2:{}", number("CONFIG_ARM_MPU_REGION_MIN_ALIGN_AND_SIZE"))
+    } else if on("CONFIG_USERSPACE") {
+        "pages:32".to_string()
+    } else {
+        "none".to_string()
+    };
+    println!("cargo:rustc-env=LLEXT_RS_PROTECTION={protection}");
+    if env::var_os("LLEXT_RS_LOG_LEVEL").is_none() {
+        let level = if on("CONFIG_LOG") { value("CONFIG_LLEXT_LOG_LEVEL").unwrap_or_else(|| "0".into()) } else { "0".into() };
+        println!("cargo:rustc-env=LLEXT_RS_LOG_LEVEL={level}");
+    }
+    // The features the module would pick from Kconfig (cmake/llext_rs_cargo.cmake).
+    for (option, feature) in [
+        ("CONFIG_LLEXT_RS_ARCH_ARM", "arch-arm"),
+        ("CONFIG_LLEXT_RS_ARCH_X86", "arch-x86"),
+        ("CONFIG_LLEXT_RS_ARCH_X86_64", "arch-x86_64"),
+        ("CONFIG_LLEXT_RS_SHAREDLIB", "elf-shared"),
+        ("CONFIG_LLEXT_RS_GOT_VENEERS", "got-veneers"),
+        ("CONFIG_LLEXT_RS_PACK_REGIONS", "pack-regions"),
+        ("CONFIG_USERSPACE", "userspace"),
+        ("CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID", "slid"),
+        ("CONFIG_LLEXT_IMPORT_ALL_GLOBALS", "import-all-globals"),
+        ("CONFIG_LLEXT_HEAP_DYNAMIC", "heap-dynamic"),
+    ] {
+        let enabled = env::var_os(format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"))).is_some();
+        if on(option) != enabled {
+            panic!(
+                "llext-rs: {option} is {} in this Zephyr build but feature \"{feature}\" is {}: \
+                 give the application's llext-rs dependency the features its Kconfig selects",
+                if on(option) { "y" } else { "not set" },
+                if enabled { "on" } else { "off" }
+            );
+        }
     }
 }
 

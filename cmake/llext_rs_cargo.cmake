@@ -318,8 +318,9 @@ function(llext_rs_build_core)
     LLEXT_RS_LOG_LEVEL=${log_level}
     CARGO_PROFILE_RELEASE_DEBUG=true
   )
-  # `cargo rustc --crate-type staticlib`: with the manifest's two crate types a plain
-  # `cargo build` drops the release profile's LTO (about 20 KB more on Cortex-M3).
+  # `cargo rustc --crate-type staticlib`: the manifest's crate type is rlib (for Rust
+  # applications); a staticlib with the release profile's LTO (about 20 KB less on
+  # Cortex-M3 than a plain `cargo build` of several crate types would give).
   set(cargo_args rustc --release --lib --crate-type staticlib --no-default-features
     --features ${features_csv} --target ${target}
     --manifest-path ${LLEXT_RS_DIR}/Cargo.toml)
@@ -364,6 +365,14 @@ function(llext_rs_build_core)
   endif()
   if(NOT rc EQUAL 0 OR NOT EXISTS ${include_dir}/zephyr/llext/llext.h)
     message(FATAL_ERROR "llext-rs: cargo check failed (${rc})")
+  endif()
+
+  if(CONFIG_LLEXT_RS_CORE_BUILD_RUST_APP)
+    # The application's crate builds llext-rs (its dependency): headers only here.
+    add_custom_target(llext_rs_core)
+    set(LLEXT_RS_LIBRARY "" PARENT_SCOPE)
+    set(LLEXT_RS_INCLUDE_DIR ${include_dir} PARENT_SCOPE)
+    return()
   endif()
 
   # Build time: cargo decides what is stale (sources, features, env).

@@ -33,7 +33,7 @@ pub use llext_extension as __extension;
 
 /// Without std nothing may unwind: a panic (a bug, never bad input) ends in the
 /// embedding's fatal-error hook (`k_panic()` under Zephyr, a failure exit in the rig).
-#[cfg(not(feature = "std"))]
+#[cfg(not(any(feature = "std", feature = "external-panic-handler")))]
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo) -> ! {
     extern "C" {
