@@ -50,8 +50,10 @@ endfunction()
 # cargo runs with -Zbuild-std=core (rust-src needed, as for the loader with a target
 # whose core is not installed), RUSTC_BOOTSTRAP=1, and the toolchain's own ld for the
 # `ld -r` link: the crate needs no .cargo/config.toml (one it has is overridden for the
-# target). The custom target <name> has the `pkg_output` property, like Zephyr's, so
-# llext_rs_embed_extension() and LLEXT packaging find the file.
+# target). The file is packaged as Zephyr packages C extensions (--strip-unneeded;
+# the imports' SLIDs injected in CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID builds). The
+# custom target <name> has the `pkg_output` property, like Zephyr's, so
+# llext_rs_embed_extension() finds the file.
 function(add_llext_rust_target name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "OUTPUT;CRATE;BIN" "")
   if(NOT arg_OUTPUT OR NOT arg_CRATE)
@@ -83,6 +85,15 @@ function(add_llext_rust_target name)
   endif()
   list(JOIN flags " " flags)
 
+  # Packaged as Zephyr packages a C extension: unneeded symbols stripped, and in SLID
+  # builds the imports' SLIDs injected (scripts/build/llext_inject_slids.py).
+  if(CONFIG_LLEXT_EXPORT_BUILTINS_BY_SLID)
+    set(slid_inject_cmd ${PYTHON_EXECUTABLE} ${ZEPHYR_BASE}/scripts/build/llext_inject_slids.py
+      --elf-file ${arg_OUTPUT})
+  else()
+    set(slid_inject_cmd ${CMAKE_COMMAND} -E true)
+  endif()
+
   set(target_dir ${CMAKE_CURRENT_BINARY_DIR}/${name}-cargo)
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${crate}/src/*.rs ${LLEXT_RS_DIR}/extension/src/*.rs)
   add_custom_command(OUTPUT ${arg_OUTPUT}
@@ -92,7 +103,8 @@ function(add_llext_rust_target name)
       "CARGO_TARGET_${env_triple}_RUSTFLAGS=${flags}"
       ${LLEXT_RS_CARGO} build --release --quiet --bin ${arg_BIN} --target ${target}
       -Zbuild-std=core -Zjson-target-spec --target-dir ${target_dir}
-    COMMAND ${CMAKE_COMMAND} -E copy ${target_dir}/${triple}/release/${arg_BIN} ${arg_OUTPUT}
+    COMMAND ${CMAKE_OBJCOPY} --strip-unneeded ${target_dir}/${triple}/release/${arg_BIN} ${arg_OUTPUT}
+    COMMAND ${slid_inject_cmd}
     DEPENDS ${sources} ${crate}/Cargo.toml ${LLEXT_RS_DIR}/extension/llext-rust.ld
     WORKING_DIRECTORY ${crate}
     COMMENT "llext-rs: Rust extension ${name} (${triple})"
