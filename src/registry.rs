@@ -263,11 +263,13 @@ impl Registry {
 
     /// Number of entries in the init (preinit then init) or fini table of `ext`; `None`
     /// if it is not loaded here.
+    #[inline(never)]
     pub fn fn_count(&self, ext: *const llext, is_init: bool) -> Option<usize> {
         self.inspect(ext, |b| b.fn_count(is_init))
     }
 
     /// Entry `i` of the init or fini table of `ext`, checked to lie inside its text.
+    #[inline(never)]
     pub fn fn_entry(&self, ext: *const llext, is_init: bool, i: usize) -> Result<usize> {
         self.inspect(ext, |b| b.fn_entry(is_init, i).map(|f| f as usize)).unwrap_or(Err(Error::Inval))
     }
@@ -275,8 +277,7 @@ impl Registry {
     /// Calls every init (`.preinit_array` then `.init_array`) or fini function of `ext`
     /// in array order, one at a time: no table-sized buffer on the stack, and no lock
     /// held while extension code runs. The extension must be of the machine's own
-    /// architecture. (The C API has its own copy over the global registry, which
-    /// compiles smaller than a call through a registry argument.)
+    /// architecture (`llext_bringup`, `llext_teardown`, the safe API's `bringup`...).
     pub fn call_fn_table(&self, ext: *mut llext, is_init: bool) -> Result<()> {
         let count = self.fn_count(ext, is_init).ok_or(Error::Inval)?;
         for i in 0..count {

@@ -331,7 +331,7 @@ pub unsafe extern "C" fn llext_call_fn(ext: *mut llext, sym_name: *const c_char)
 #[cfg_attr(not(feature = "zephyr"), export_name = "llext_get_fn_table")]
 #[cfg_attr(feature = "zephyr", export_name = "z_impl_llext_get_fn_table")]
 pub unsafe extern "C" fn llext_get_fn_table_impl(ext: *mut llext, is_init: bool, buf: *mut c_void, size: usize) -> ssize_t {
-    let Some(count) = fn_count(ext, is_init) else { return Error::Inval.to_errno() as ssize_t };
+    let Some(count) = registry().fn_count(ext, is_init) else { return Error::Inval.to_errno() as ssize_t };
     let bytes = count * core::mem::size_of::<usize>();
     if !buf.is_null() {
         if size < bytes {
@@ -340,23 +340,13 @@ pub unsafe extern "C" fn llext_get_fn_table_impl(ext: *mut llext, is_init: bool,
         // SAFETY: memory write: the caller's buffer holds `size >= bytes` bytes.
         let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<usize>(), count) };
         for (i, slot) in out.iter_mut().enumerate() {
-            match fn_entry(ext, is_init, i) {
+            match registry().fn_entry(ext, is_init, i) {
                 Ok(f) => *slot = f,
                 Err(e) => return e.to_errno() as ssize_t,
             }
         }
     }
     bytes as ssize_t
-}
-
-/// Number of entries in the init or fini table of `ext`; `None` if not loaded.
-fn fn_count(ext: *const llext, is_init: bool) -> Option<usize> {
-    registry().inspect(ext, |b| b.fn_count(is_init))
-}
-
-/// Entry `i` of the init or fini table, checked to lie inside the text.
-fn fn_entry(ext: *const llext, is_init: bool, i: usize) -> Result<usize, Error> {
-    registry().inspect(ext, |b| b.fn_entry(is_init, i).map(|f| f as usize)).unwrap_or(Err(Error::Inval))
 }
 
 // llext_bringup/teardown/bootstrap run in user threads under Zephyr, where only system
@@ -402,22 +392,13 @@ pub unsafe extern "C" fn llext_bootstrap(ext: *mut llext, entry_fn: llext_entry_
     }
 }
 
-/// Calls every function of the table in array order, one at a time: no table-sized
-/// buffer on the stack, and no lock held while extension code runs.
+/// Runs the init or fini table of `ext` (`Registry::call_fn_table`), as an errno.
 #[cfg(not(feature = "zephyr"))]
 fn call_fn_table(ext: *mut llext, is_init: bool) -> c_int {
-    let Some(count) = fn_count(ext, is_init) else { return Error::Inval.to_errno() };
-    for i in 0..count {
-        let f = match fn_entry(ext, is_init, i) {
-            Ok(f) => f,
-            Err(e) => return e.to_errno(),
-        };
-        crate::debug!(c"calling %s function 0x%lx", s = if is_init { c"init" } else { c"fini" }.as_ptr(), f);
-        // SAFETY: FFI call: an init/fini entry of a native extension, checked to lie in
-        // its text region.
-        unsafe { core::mem::transmute::<usize, unsafe extern "C" fn()>(f)() };
+    match registry().call_fn_table(ext, is_init) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
     }
-    0
 }
 
 /// Adds the extension's memory partitions to `domain` (`llext_add_domain`).
