@@ -227,14 +227,14 @@ impl Loader {
         let name = if name.contains('\0') { name.as_bytes() } else { kept.get(..len).unwrap_or_default() };
         let (ext, _previous) = self.registry.load(source, name, params, &mut NoHooks, &mut |_| {})?;
         let ext = NonNull::new(ext).ok_or(LlextError::InvalidArgument)?;
-        Ok(Extension { inner: ExtensionRef { registry: self.registry, ext } })
+        Ok(Extension::owning(self.registry, ext))
     }
 
     /// The loaded extension `name`, with one more use (`llext_by_name`, plus the use
     /// that keeps it loaded while the handle lives).
     pub fn get(self, name: &str) -> Option<Extension> {
         let ext = NonNull::new(self.registry.retain_named(name.as_bytes()))?;
-        Some(Extension { inner: ExtensionRef { registry: self.registry, ext } })
+        Some(Extension::owning(self.registry, ext))
     }
 
     /// Calls `f` for each loaded extension, in load order, until it breaks
@@ -333,6 +333,11 @@ unsafe impl Send for Extension {}
 unsafe impl Sync for Extension {}
 
 impl Extension {
+    /// The handle of a use of `ext` the caller already holds (a load, a retain).
+    fn owning(registry: &'static Registry, ext: NonNull<llext>) -> Extension {
+        Extension { inner: ExtensionRef { registry, ext } }
+    }
+
     /// Loads into the global registry: [`Loader::global().load(…)`](Loader::load).
     pub fn load(name: &str, elf: &'static [u8], params: &LoadParams) -> Result<Extension, LlextError> {
         Loader::global().load(name, elf, params)
@@ -347,7 +352,7 @@ impl Extension {
     pub unsafe fn from_raw(ext: *mut llext) -> Option<Extension> {
         let ext = NonNull::new(ext)?;
         let registry = crate::ffi::global::registry();
-        registry.contains(ext.as_ptr()).then_some(Extension { inner: ExtensionRef { registry, ext } })
+        registry.contains(ext.as_ptr()).then_some(Extension::owning(registry, ext))
     }
 
     /// Hands this use to C: the pointer is what `llext_load` would have returned, and C
@@ -371,7 +376,7 @@ impl Clone for Extension {
     fn clone(&self) -> Extension {
         // A live handle holds a use, so the extension is listed and retaining it cannot fail.
         let _ = self.inner.registry.retain(self.inner.ext.as_ptr());
-        Extension { inner: ExtensionRef { registry: self.inner.registry, ext: self.inner.ext } }
+        Extension::owning(self.inner.registry, self.inner.ext)
     }
 }
 
@@ -486,7 +491,7 @@ impl ExtensionRef {
     /// One more use of this extension, as an owning handle.
     pub fn to_extension(&self) -> Option<Extension> {
         self.registry.retain(self.ext.as_ptr()).ok()?;
-        Some(Extension { inner: ExtensionRef { registry: self.registry, ext: self.ext } })
+        Some(Extension::owning(self.registry, self.ext))
     }
 
     /// The export table (`llext.exp_tab`).
