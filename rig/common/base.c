@@ -306,3 +306,14 @@ EXPORT_SYMBOL(base_counter);
 /* gcc may turn struct copies and zeroing in extensions into these calls. */
 EXPORT_SYMBOL(memcpy);
 EXPORT_SYMBOL(memset);
+
+const struct rig_fixture *rig_fixture_named(const char *codegen, const char *name)
+{
+	for (size_t i = 0; i < rig_fixture_count; i++) {
+		if (strcmp(rig_fixtures[i].codegen, codegen) == 0 &&
+		    strcmp(rig_fixtures[i].name, name) == 0) {
+			return &rig_fixtures[i];
+		}
+	}
+	return NULL;
+}

@@ -16,14 +16,8 @@
 int rig_main(void)
 {
 	static const char *const regions[] = {"text", "data", "rodata", "bss"};
-	const struct rig_fixture *fx = NULL;
+	const struct rig_fixture *fx = rig_fixture_named(RIG_DEMO_CODEGEN, "hello_world");
 
-	for (size_t i = 0; i < rig_fixture_count; i++) {
-		if (strcmp(rig_fixtures[i].codegen, RIG_DEMO_CODEGEN) == 0 &&
-		    strcmp(rig_fixtures[i].name, "hello_world") == 0) {
-			fx = &rig_fixtures[i];
-		}
-	}
 	if (fx == NULL) {
 		rig_printf("hello_world (%s) is not built in\n", RIG_DEMO_CODEGEN);
 		return 1;

@@ -287,14 +287,12 @@ static void run_case(const char *codegen, const char *name, void (*fn)(const str
 
 static const struct rig_fixture *fixture(const struct codegen *cg, const char *name)
 {
-	for (size_t i = 0; i < rig_fixture_count; i++) {
-		if (strcmp(rig_fixtures[i].codegen, cg->name) == 0 &&
-		    strcmp(rig_fixtures[i].name, name) == 0) {
-			return &rig_fixtures[i];
-		}
+	const struct rig_fixture *fx = rig_fixture_named(cg->name, name);
+
+	if (fx == NULL) {
+		fail("fixture %s/%s not built into the rig", cg->name, name);
 	}
-	fail("fixture %s/%s not built into the rig", cg->name, name);
-	return NULL;
+	return fx;
 }
 
 /* A loader and the extension it loaded: the loader outlives the load for inspection. */

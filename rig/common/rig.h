@@ -83,4 +83,7 @@ struct rig_fixture {
 extern const struct rig_fixture rig_fixtures[];
 extern const size_t rig_fixture_count;
 
+/* The fixture `name` built with `codegen`, or NULL. */
+const struct rig_fixture *rig_fixture_named(const char *codegen, const char *name);
+
 #endif /* RIG_H */

@@ -20,15 +20,9 @@ void llext_rs_bare_heap_usage(size_t *used, size_t *max_used, size_t *size);
 
 int rig_main(void)
 {
-	const struct rig_fixture *fx = NULL;
+	const struct rig_fixture *fx = rig_fixture_named(RIG_APP_CODEGEN, "hello_world");
 	size_t used, max_used, size;
 
-	for (size_t i = 0; i < rig_fixture_count; i++) {
-		if (strcmp(rig_fixtures[i].codegen, RIG_APP_CODEGEN) == 0 &&
-		    strcmp(rig_fixtures[i].name, "hello_world") == 0) {
-			fx = &rig_fixtures[i];
-		}
-	}
 	rig_printf("llext-rs rig, Rust application (safe API) on %s\n", rig_machine);
 	int rc = fx != NULL ? rig_rust_app(fx->data, fx->len) : -1;
 	const char *out = rig_output();
