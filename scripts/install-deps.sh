@@ -5,7 +5,8 @@
 #   cross compilers  gcc-arm-none-eabi (+newlib), gcc-i686-linux-gnu (+binutils)
 #   target Rust      rustc-web / cargo-web / rust-web-src 1.96 (build-std for
 #                    thumbv7m-none-eabi and the repo's i586 target: rustup cannot add
-#                    targets here)
+#                    targets here): the rig's libraries and Rust app, and the Rust
+#                    fixture extensions testkit's build script builds (testkit/rust/)
 #   emulators        qemu-system-arm / qemu-system-x86 from bookworm-backports (plain
 #                    bookworm's qemu-system conflicts with the image's qemu-utils)
 #   build tools      cmake, ninja, pkg-config, libclang (the unicorn-engine crate builds

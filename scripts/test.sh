@@ -4,7 +4,8 @@
 #   1. the host suite (cargo test: relocator vectors, every fixture x arch through the
 #      loader executed in Unicorn and natively, the GNU ld differential oracle, load
 #      parameters, the C API from C, the bad-input table, every allocation of every
-#      fixture's load failed in turn), and the figures it measured,
+#      fixture's load failed in turn, the safe Rust API), and the figures it measured,
+#      then the doctests and the memcheck (valgrind) runs,
 #   2. the target rig, if present: the cross-compiled loader through its C header on
 #      emulated Cortex-M3 (lm3s6965evb) and i386 under QEMU,
 #   3. a one-minute fuzzing smoke run of the load pipeline.
