@@ -6,7 +6,9 @@
 # (CONFIG_USERSPACE: bindgen's libclang; default: searched).
 # Outputs: LLEXT_RS_INCLUDE_DIR, LLEXT_RS_LIBRARY, custom target llext_rs_core.
 
-# Zephyr Kconfig -> Rust target triple (or target JSON shipped in targets/).
+# Zephyr Kconfig -> Rust target triple (or target JSON shipped in targets/) in <out>,
+# and in <name> (optional) the target's name as cargo spells its output directory
+# (not NAME_WE: thumbv8m.main-none-eabi has a dot of its own).
 function(llext_rs_rust_target out)
   if(CONFIG_CPU_CORTEX_M)
     if(CONFIG_CPU_CORTEX_M0 OR CONFIG_CPU_CORTEX_M0PLUS OR CONFIG_CPU_CORTEX_M1)
@@ -38,6 +40,11 @@ function(llext_rs_rust_target out)
       "llext-rs supports ARM Cortex-M, 32-bit x86 and x86_64.")
   endif()
   set(${out} ${t} PARENT_SCOPE)
+  if(ARGC GREATER 1)
+    get_filename_component(name ${t} NAME)
+    string(REGEX REPLACE "\\.json$" "" name ${name})
+    set(${ARGV1} ${name} PARENT_SCOPE)
+  endif()
 endfunction()
 
 function(llext_rs_find_tool var name)
@@ -216,12 +223,9 @@ function(llext_rs_build_core)
 
   llext_rs_find_tool(LLEXT_RS_CARGO cargo)
   llext_rs_find_tool(LLEXT_RS_RUSTC rustc)
-  llext_rs_rust_target(target)
-
-  # Target name as cargo spells its output directory (and clang's --target for bindgen).
-  # (not NAME_WE: thumbv8m.main-none-eabi has a dot of its own)
-  get_filename_component(target_dir_name ${target} NAME)
-  string(REGEX REPLACE "\\.json$" "" target_dir_name ${target_dir_name})
+  # The target, and its name as cargo spells its output directory (and clang's --target
+  # for bindgen).
+  llext_rs_rust_target(target target_dir_name)
 
   # Is the target's core prebuilt in the sysroot? Otherwise build it (-Zbuild-std).
   if(NOT DEFINED LLEXT_RS_BUILD_STD)
