@@ -142,7 +142,8 @@ fn kept_name(name: &[u8]) -> Option<&[u8]> {
         return None;
     }
     if name.len() > LLEXT_MAX_NAME_LEN {
-        crate::warn!(c"extension name %s cut to its first %lu bytes", s = crate::diag::name(name), LLEXT_MAX_NAME_LEN);
+        // Not the name itself: a Rust caller's slice need not be NUL-terminated.
+        crate::warn!(c"extension name of %lu bytes cut to its first %lu", name.len(), LLEXT_MAX_NAME_LEN);
     }
     Some(name.get(..LLEXT_MAX_NAME_LEN).unwrap_or(name))
 }
@@ -337,6 +338,15 @@ impl Registry {
         // SAFETY: memory write of the `public` field of the block just allocated: `struct
         // llext` is plain C data, valid when zeroed, as Zephyr's loader leaves it.
         unsafe { ptr::addr_of_mut!((*boxed).public).write_bytes(0, 1) };
+        // The name first, as Zephyr does: callbacks during the load see it, and messages
+        // use this NUL-terminated copy (the caller's slice need not be terminated).
+        // SAFETY: memory write of the `name` array of the zeroed `struct llext`, which
+        // keeps its last byte NUL (`kept_name` is at most LLEXT_MAX_NAME_LEN bytes).
+        let kept = unsafe { &mut *ptr::addr_of_mut!((*boxed).public.name) };
+        for (d, s) in kept.iter_mut().zip(name) {
+            *d = *s as c_char;
+        }
+        let name = kept.as_ptr();
         // C callbacks during the load may follow `*ext` to the zeroed public part.
         on_alloc(boxed.cast());
 
@@ -364,7 +374,7 @@ impl Registry {
         // C holds no reference into it during this call); the block now belongs to the
         // list until unload.
         unsafe {
-            Self::publish(&mut *ptr::addr_of_mut!((*boxed).public), loaded, name);
+            Self::publish(&mut *ptr::addr_of_mut!((*boxed).public), loaded);
             ptr::addr_of_mut!((*boxed).platform).write(self.platform);
         }
         // SAFETY: memory read of the array the resolver filled (its borrow ended).
@@ -389,7 +399,7 @@ impl Registry {
                 (*cur).llext_list.next = node.cast::<sys_snode_t>();
             }
         }
-        crate::info!(c"loaded extension %s", s = crate::diag::name(name));
+        crate::info!(c"loaded extension %s", s = name);
         Ok((node, 0))
     }
 
@@ -397,14 +407,11 @@ impl Registry {
     /// value would be a stack temporary of a few hundred bytes). `dependency`, the
     /// region arrays and `alloc_size` were filled during the load and are left alone.
     #[inline(never)]
-    fn publish(public: &mut llext, loaded: &Extension, name: &[u8]) {
+    fn publish(public: &mut llext, loaded: &Extension) {
         public.llext_list = sys_snode_t { next: ptr::null_mut() };
         #[cfg(feature = "userspace")]
         {
             public.mem_parts = crate::platform::zephyr::partitions(&public.mem, &public.mem_size, loaded);
-        }
-        for (d, s) in public.name.iter_mut().zip(name) {
-            *d = *s as c_char;
         }
         public.sym_tab = llext_symtable { sym_cnt: 0, syms: ptr::null_mut() };
         let exports = loaded.exports();
@@ -497,8 +504,8 @@ impl Registry {
 /// Resolves a loading extension's imports: base image, then other extensions' export
 /// tables (in load order), recording those as dependencies.
 struct Linker<'a> {
-    /// The extension being linked (for messages).
-    name: &'a [u8],
+    /// The extension being linked (for messages): its NUL-terminated `name` field.
+    name: *const c_char,
     base: &'a BaseTable,
     head: *mut llext,
     deps: &'a mut [*mut llext; LLEXT_MAX_DEPENDENCIES],
@@ -509,7 +516,7 @@ struct Linker<'a> {
 impl Resolver for Linker<'_> {
     fn check(&self) -> Result<()> {
         if self.overflow {
-            crate::error!(c"%s links against more than %lu extensions", s = crate::diag::name(self.name), LLEXT_MAX_DEPENDENCIES);
+            crate::error!(c"%s links against more than %lu extensions", s = self.name, LLEXT_MAX_DEPENDENCIES);
             return Err(Error::NoMem);
         }
         Ok(())
