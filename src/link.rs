@@ -391,7 +391,12 @@ pub fn resolve_symbol(input: &LinkInput, source: &mut dyn Source, resolver: &mut
             crate::error!(c"symbol %lu has invalid section index 0x%lx", index, shndx);
             Err(Error::NoExec)
         }
-        shndx => defined_address(input, source, usize::from(shndx), sym.value).map(local),
+        shndx => {
+            let value = defined_address(input, source, usize::from(shndx), sym.value)?;
+            // Only ARM's relocator tells functions apart (Thumb's T bit).
+            let function = input.header.arch.is_arm() && sym.sym_type() == crate::elf::STT_FUNC;
+            Ok(Target { value, kind: if function { SymbolKind::LocalFunction } else { SymbolKind::Local }, key: index })
+        }
     }
 }
 

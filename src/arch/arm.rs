@@ -118,6 +118,12 @@ pub fn relocate(
 /// zero-extended; a Thumb-2 instruction's first halfword in the low 16 bits).
 fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image, aux: &mut dyn Aux) -> Result<u32> {
     let r_type = reloc.r_type;
+    // AAELF's T (1 for a Thumb function of the extension) and S, the address without
+    // it: `(S + A) | T` keeps a Thumb function's bit 0 whatever A is, as GNU ld does.
+    // Branches get both back as one value, whose bit 0 picks the instruction set.
+    let t = s & u32::from(target.kind == SymbolKind::LocalFunction);
+    let s = s - t;
+    let s_t = |a: u32| s.wrapping_add(a) | t;
     // RELA addend, or the REL addend the place holds (`rel`, decoded by the caller).
     let a = |rel: u32| reloc.addend.map_or(rel, |a| a as u32);
     // Bias and GOT wrap modulo 2^32 (a negative bias arrives as a wrapped Addr).
@@ -125,9 +131,9 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
     let (upper, lower) = (old & 0xFFFF, old >> 16);
     let thumb32 = |upper: u32, lower: u32| upper | lower << 16;
     match r_type {
-        R_ARM_ABS32 | R_ARM_TARGET1 => Ok(s.wrapping_add(a(old))),
-        R_ARM_REL32 => Ok(s.wrapping_add(a(old)).wrapping_sub(p)),
-        R_ARM_GOTOFF32 => Ok(s.wrapping_add(a(old)).wrapping_sub(got)),
+        R_ARM_ABS32 | R_ARM_TARGET1 => Ok(s_t(a(old))),
+        R_ARM_REL32 => Ok(s_t(a(old)).wrapping_sub(p)),
+        R_ARM_GOTOFF32 => Ok(s_t(a(old)).wrapping_sub(got)),
         R_ARM_BASE_PREL => Ok(got.wrapping_add(a(old)).wrapping_sub(p)),
         R_ARM_RELATIVE => Ok(bias.wrapping_add(a(old))),
         // AAELF "X" overflow check: the result fits signed or unsigned.
@@ -141,14 +147,14 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
             Ok(v)
         }
         // Dynamic-style slot: S (+ A for RELA); a REL slot's old content is not an addend.
-        R_ARM_GLOB_DAT | R_ARM_JUMP_SLOT => Ok(s.wrapping_add(reloc.addend.unwrap_or(0) as u32)),
+        R_ARM_GLOB_DAT | R_ARM_JUMP_SLOT => Ok(s_t(reloc.addend.unwrap_or(0) as u32)),
         R_ARM_GOT_BREL | R_ARM_GOT_PREL => {
             let g = addr32(aux.got_entry(target.key, target.value)?)?;
             let sub = if r_type == R_ARM_GOT_BREL { got } else { p };
             Ok(g.wrapping_add(a(old)).wrapping_sub(sub))
         }
         R_ARM_PREL31 => {
-            let off = pcrel(s, a(sext(old & 0x7FFF_FFFF, 31)), p);
+            let off = pcrel(s_t(a(sext(old & 0x7FFF_FFFF, 31))), 0, p);
             if !fits(off, 31) {
                 return Err(out_of_range(r_type, target));
             }
@@ -159,14 +165,14 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
         #[cfg(not(target_feature = "mclass"))]
         R_ARM_V4BX => Ok((old & 0xF000_000F) | 0x01A0_F000),
         #[cfg(not(target_feature = "mclass"))]
-        R_ARM_PC24 | R_ARM_CALL | R_ARM_JUMP24 => arm_branch(reloc, old, s, p, target, aux),
+        R_ARM_PC24 | R_ARM_CALL | R_ARM_JUMP24 => arm_branch(reloc, old, s | t, p, target, aux),
         // An M-profile core runs Thumb only: ARM-state code could never execute.
         #[cfg(target_feature = "mclass")]
         R_ARM_V4BX | R_ARM_PC24 | R_ARM_CALL | R_ARM_JUMP24 | R_ARM_MOVW_ABS_NC | R_ARM_MOVT_ABS | R_ARM_MOVW_PREL_NC | R_ARM_MOVT_PREL => {
             crate::error!(c"ARM-state relocation type %lu: this core runs Thumb code only", r_type);
             Err(Error::NoExec)
         }
-        R_ARM_THM_CALL | R_ARM_THM_JUMP24 => thumb_branch(reloc, upper, lower, s, p, target, aux),
+        R_ARM_THM_CALL | R_ARM_THM_JUMP24 => thumb_branch(reloc, upper, lower, s | t, p, target, aux),
         R_ARM_THM_JUMP19 => {
             let imm = (upper >> 10 & 1) << 20
                 | (lower >> 11 & 1) << 19
@@ -206,14 +212,14 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
         #[cfg(not(target_feature = "mclass"))]
         R_ARM_MOVW_ABS_NC | R_ARM_MOVT_ABS | R_ARM_MOVW_PREL_NC | R_ARM_MOVT_PREL => {
             // A1 encoding: imm4 in [19:16], imm12 in [11:0].
-            let v = mov_imm(r_type, s, a(sext((old >> 4 & 0xF000) | (old & 0xFFF), 16)), p);
+            let v = mov_imm(r_type, s, t, a(sext((old >> 4 & 0xF000) | (old & 0xFFF), 16)), p);
             Ok((old & 0xFFF0_F000) | (v & 0xF000) << 4 | (v & 0xFFF))
         }
         R_ARM_THM_MOVW_ABS_NC | R_ARM_THM_MOVT_ABS | R_ARM_THM_MOVW_PREL_NC | R_ARM_THM_MOVT_PREL => {
             // T3 encoding: imm4 = upper[3:0], i = upper[10], imm3 = lower[14:12],
             // imm8 = lower[7:0].
             let imm = (upper & 0xF) << 12 | (upper >> 10 & 1) << 11 | (lower >> 12 & 7) << 8 | (lower & 0xFF);
-            let v = mov_imm(r_type, s, a(sext(imm, 16)), p);
+            let v = mov_imm(r_type, s, t, a(sext(imm, 16)), p);
             let upper = (upper & 0xFBF0) | (v >> 12 & 0xF) | (v >> 11 & 1) << 10;
             let lower = (lower & 0x8F00) | (v >> 8 & 7) << 12 | (v & 0xFF);
             Ok(thumb32(upper, lower))
@@ -310,7 +316,7 @@ fn thumb_branch(reloc: &Reloc, upper: u32, lower: u32, s: u32, p: u32, target: &
 
 /// What MOVW/MOVT (ARM or Thumb) load: the low or high half of S + A [- P]; no overflow
 /// check (the `_NC` forms by definition, MOVT cannot overflow in 32 bits).
-fn mov_imm(r_type: u32, s: u32, a: u32, p: u32) -> u32 {
+fn mov_imm(r_type: u32, s: u32, t: u32, a: u32, p: u32) -> u32 {
     let prel = matches!(
         r_type,
         R_ARM_MOVW_PREL_NC | R_ARM_MOVT_PREL | R_ARM_THM_MOVW_PREL_NC | R_ARM_THM_MOVT_PREL
@@ -319,7 +325,8 @@ fn mov_imm(r_type: u32, s: u32, a: u32, p: u32) -> u32 {
         r_type,
         R_ARM_MOVT_ABS | R_ARM_MOVT_PREL | R_ARM_THM_MOVT_ABS | R_ARM_THM_MOVT_PREL
     );
-    let v = s.wrapping_add(a).wrapping_sub(if prel { p } else { 0 });
+    // MOVW: (S + A) | T; MOVT: S + A (AAELF), each less P for the PC-relative ones.
+    let v = (s.wrapping_add(a) | if top { 0 } else { t }).wrapping_sub(if prel { p } else { 0 });
     (if top { v >> 16 } else { v }) & 0xFFFF
 }
 
@@ -445,6 +452,28 @@ mod tests {
     /// RELA, Local symbol `s`, no GOT or veneer.
     fn rela(r_type: u32, a: SAddr, field: [u8; 4], p: Addr, s: Addr) -> Result<[u8; 4]> {
         go(r_type, Some(a), field, p, sym(s), NOIMG, &mut Fake::new())
+    }
+
+    /// AAELF's T: data and MOVW relocations against a Thumb function of the extension
+    /// give `(S + A) | T` (an odd addend keeps bit 0 set, as GNU ld does; found by the
+    /// differential fuzz target), MOVT `S + A`; other symbols' bit 0 is address.
+    #[test]
+    fn thumb_function_bit_is_or_ed_not_added() {
+        let func = |value| Target { value, kind: SymbolKind::LocalFunction, key: KEY };
+        let go_rel = |r_type, field, p, t| go(r_type, None, field, p, t, NOIMG, &mut Fake::new()).map(u32::from_le_bytes);
+        // S = 0x1000, T = 1, A = 3.
+        assert_eq!(go_rel(R_ARM_ABS32, w(3), 0x2000, func(0x1001)), Ok(0x1003));
+        assert_eq!(go_rel(R_ARM_TARGET1, w(3), 0x2000, func(0x1001)), Ok(0x1003));
+        assert_eq!(go_rel(R_ARM_REL32, w(3), 0x800, func(0x1001)), Ok(0x803));
+        assert_eq!(go_rel(R_ARM_PREL31, w(3), 0x800, func(0x1001)), Ok(0x803));
+        // Not a function (or not the extension's): plain S + A.
+        assert_eq!(go_rel(R_ARM_ABS32, w(3), 0x2000, sym(0x1001)), Ok(0x1004));
+        // MOVW r0, #3 / MOVT r0, #0 against S = 0x1_FFFE, T = 1, A = 3 (REL addends).
+        let movw = go_rel(R_ARM_THM_MOVW_ABS_NC, th(0xF240, 0x0003), 0x2000, func(0x1_FFFF)).unwrap();
+        let imm = |v: u32| (v & 0xF) << 12 | (v >> 10 & 1) << 11 | (v >> 28 & 7) << 8 | (v >> 16 & 0xFF);
+        assert_eq!(imm(movw), 0x0001 | 1); // (0x1_FFFE + 3) | 1 = 0x2_0001
+        let movt = go_rel(R_ARM_THM_MOVT_ABS, th(0xF2C0, 0x0003), 0x2000, func(0x1_FFFF)).unwrap();
+        assert_eq!(imm(movt), 0x0002); // (0x1_FFFE + 3) >> 16
     }
 
     /// Thumb-2 instruction: two little-endian halfwords.

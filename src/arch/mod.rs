@@ -67,6 +67,14 @@ impl Arch {
         }
     }
 
+    /// True for AArch32, whose functions may be Thumb code (bit 0 of their value).
+    pub const fn is_arm(self) -> bool {
+        #[cfg(feature = "arch-arm")]
+        return matches!(self, Arch::Arm);
+        #[cfg(not(feature = "arch-arm"))]
+        false
+    }
+
     /// True for ELF64 objects.
     pub const fn is_64bit(self) -> bool {
         #[cfg(feature = "arch-x86_64")]
@@ -125,6 +133,9 @@ pub enum SymbolKind {
     None,
     /// Defined inside the extension being linked: its address moves with the extension.
     Local,
+    /// A function (`STT_FUNC`) defined inside the extension: as `Local`; on ARM, bit 0
+    /// of its value is AAELF's T (a Thumb function), which its address `S` excludes.
+    LocalFunction,
     /// A fixed address outside the extension: base image export, another extension's
     /// export, or `SHN_ABS`.
     Absolute,
