@@ -6,6 +6,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+#include <string.h>
+
 #include <zephyr/kernel.h>
 #include <zephyr/init.h>
 #include <zephyr/cache.h>
@@ -50,12 +52,21 @@ K_HEAP_DEFINE(llext_rs_heap, CONFIG_LLEXT_HEAP_SIZE * 1024);
 #define llext_rs_heap_ready true
 #endif
 
+/* CONFIG_LLEXT_RS_HEAP_POISON: what fresh and freed blocks hold (as the host arena's). */
+#define LLEXT_RS_FRESH_POISON 0xA5
+#define LLEXT_RS_FREED_POISON 0xDB
+
 void *llext_rs_z_alloc(size_t align, size_t size)
 {
 	if (!llext_rs_heap_ready) {
 		return NULL;
 	}
-	return k_heap_aligned_alloc(&llext_rs_heap, align, size, K_NO_WAIT);
+	void *block = k_heap_aligned_alloc(&llext_rs_heap, align, size, K_NO_WAIT);
+
+	if (IS_ENABLED(CONFIG_LLEXT_RS_HEAP_POISON) && block != NULL) {
+		memset(block, LLEXT_RS_FRESH_POISON, size);
+	}
+	return block;
 }
 
 void llext_rs_z_free(void *ptr, bool region, size_t size)
@@ -68,8 +79,11 @@ void llext_rs_z_free(void *ptr, bool region, size_t size)
 	}
 #else
 	ARG_UNUSED(region);
-	ARG_UNUSED(size);
 #endif
+	/* After the page attributes are writable again: text may have been read-only. */
+	if (IS_ENABLED(CONFIG_LLEXT_RS_HEAP_POISON)) {
+		memset(ptr, LLEXT_RS_FREED_POISON, size);
+	}
 	k_heap_free(&llext_rs_heap, ptr);
 }
 

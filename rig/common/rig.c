@@ -712,6 +712,32 @@ static void case_storage_temporary(const struct codegen *cg)
 	}
 }
 
+/*
+ * The heap poisons (common/heap.c, as Zephyr's CONFIG_LLEXT_RS_HEAP_POISON): every
+ * case runs with fresh blocks holding 0xA5, so data_checks() reading the right BSS and
+ * data values shows the loader wrote them; and an unloaded extension's text reads 0xDB
+ * past the hole header the heap writes into the first 8 bytes of a freed block.
+ */
+static void case_heap_poison(const struct codegen *cg)
+{
+	const struct rig_fixture *fx = ram_fixture(cg, "data");
+	struct loaded l;
+
+	TRY(fx);
+	CHECK(rig_heap_poison, "the heap does not poison");
+	TRY(load_ex(&l, ram_copy, fx->len, "poison", LLEXT_STORAGE_TEMPORARY, NULL));
+	data_checks(l.ext);
+	const uint8_t *text = l.ext->mem[LLEXT_MEM_TEXT];
+	size_t size = l.ext->mem_size[LLEXT_MEM_TEXT];
+
+	CHECK(l.ext->mem_on_heap[LLEXT_MEM_TEXT] && size > 8, "text: %u bytes, on heap %d",
+	      (unsigned)size, l.ext->mem_on_heap[LLEXT_MEM_TEXT]);
+	TRY(unload(&l));
+	for (size_t i = 8; i < size; i++) {
+		CHECK(text[i] == 0xDB, "unloaded text byte %u is 0x%02x", (unsigned)i, text[i]);
+	}
+}
+
 /* LLEXT_STORAGE_PERSISTENT with the same checks (the buffer is const, in flash/ROM). */
 static void case_storage_persistent(const struct codegen *cg)
 {
@@ -1520,12 +1546,14 @@ static void lean_one(const struct codegen *cg, struct lean_result *r)
 
 static void case_lean(const struct codegen *cg)
 {
+	rig_heap_poison = 0;
 	for (size_t i = 0; i < sizeof(lean_results) / sizeof(lean_results[0]); i++) {
 		lean_one(cg, &lean_results[i]);
 		if (case_failed) {
-			return;
+			break;
 		}
 	}
+	rig_heap_poison = 1;
 }
 
 /*
@@ -1620,6 +1648,7 @@ static const struct case_def cases[] = {
 	{"several", case_several, ANY},
 	{"data", case_data, ANY},
 	{"storage_temporary", case_storage_temporary, ANY},
+	{"heap_poison", case_heap_poison, ANY},
 	{"storage_persistent", case_storage_persistent, ANY},
 	{"storage_writable", case_storage_writable, ANY},
 	{"relative_jump", case_relative_jump, ANY},

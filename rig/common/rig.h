@@ -33,6 +33,8 @@ extern size_t rig_load_stack_last;
 /* A clock proportional to instructions retired (QEMU -icount): SysTick on the
  * Cortex-M3, the TSC on i386. rig_spin(n) runs exactly 2n instructions, to calibrate it. */
 uint64_t rig_ticks(void);
+/* Nonzero: the LLEXT heap poisons fresh and freed blocks (common/heap.c). */
+extern int rig_heap_poison;
 void rig_spin(uint32_t iterations);
 /* Name of the machine, printed in the banner. */
 extern const char rig_machine[];

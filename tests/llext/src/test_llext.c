@@ -627,6 +627,45 @@ ZTEST(llext, test_user_text_write_faults)
 
 #endif /* CONFIG_USERSPACE */
 
+/*
+ * CONFIG_LLEXT_RS_HEAP_POISON (prj.conf): fresh LLEXT heap blocks hold 0xA5 and freed
+ * ones 0xDB, so a loader that left memory unwritten, or code using an unloaded
+ * extension, reads visibly wrong values. Checked from both ends: the BSS (fresh, so
+ * poisoned until the loader zeroes it) reads 0, and an unloaded region reads 0xDB past
+ * the words k_heap keeps its free-list links in. A temporary buffer: every region is
+ * copied to the heap whatever the storage configuration.
+ */
+static const uint8_t poison_ext[] EXT_ALIGN = {
+#include "inspect.inc"
+};
+
+ZTEST(llext, test_heap_poison)
+{
+	if (!IS_ENABLED(CONFIG_LLEXT_RS_HEAP_POISON)) {
+		ztest_test_skip();
+	}
+	struct llext_buf_loader buf_loader =
+		LLEXT_TEMPORARY_BUF_LOADER(poison_ext, sizeof(poison_ext));
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext *ext = NULL;
+
+	zassert_ok(llext_load(&buf_loader.loader, "poison", &ext, &param));
+	const int *in_bss = llext_find_sym(&ext->exp_tab, "in_bss");
+
+	zassert_not_null(in_bss);
+	zassert_equal(*in_bss, 0, "BSS not zeroed: 0x%x", *in_bss);
+
+	const uint8_t *text = ext->mem[LLEXT_MEM_TEXT];
+	size_t size = ext->mem_size[LLEXT_MEM_TEXT];
+
+	zassert_true(ext->mem_on_heap[LLEXT_MEM_TEXT] && size > 8, "text: %zu bytes", size);
+	zassert_ok(llext_unload(&ext));
+	/* k_heap's free-list links take at most the first 8 bytes of a freed block. */
+	for (size_t i = 8; i < size; i++) {
+		zassert_equal(text[i], 0xDB, "unloaded text byte %zu is 0x%02x", i, text[i]);
+	}
+}
+
 #ifdef CONFIG_LLEXT_HEAP_DYNAMIC
 /* The application hands the loader its heap (as Zephyr's suite does with 64 KB; 16 KB
  * on 64 KB parts, for the bulk extension).
