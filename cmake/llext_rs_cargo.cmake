@@ -311,8 +311,10 @@ function(llext_rs_build_core)
   # made local, so the loader's memcpy/memset and any 64-bit division come from the
   # libc and libgcc the image links anyway, as C code's do. Otherwise the linker takes
   # them from compiler_builtins, which sits in the same archive: ~1 KB more on
-  # Cortex-M3. (The ARM EABI names LLVM calls memcpy by are in c/aeabi_mem.c.)
-  set(library ${cargo_target_dir}/link/libllext_rs.a)
+  # Cortex-M3. (The ARM EABI names LLVM calls memcpy by are in c/aeabi_mem.c.) It is
+  # this build's own file: builds sharing the cargo target dir run at the same time
+  # (twister), and cargo locks only its own outputs.
+  set(library ${CMAKE_CURRENT_BINARY_DIR}/libllext_rs.a)
 
   set(cargo_env
     LLEXT_RS_PROTECTION=${protection}
@@ -382,7 +384,6 @@ function(llext_rs_build_core)
   # Build time: cargo decides what is stale (sources, features, env).
   add_custom_target(llext_rs_core
     COMMAND ${CMAKE_COMMAND} -E env ${cargo_env} ${LLEXT_RS_CARGO} ${cargo_args} --quiet
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${cargo_target_dir}/link
     COMMAND ${CMAKE_OBJCOPY} --localize-hidden ${cargo_library} ${library}.tmp
     # Unchanged: keep the timestamp, so the image is not relinked.
     COMMAND ${CMAKE_COMMAND} -E copy_if_different ${library}.tmp ${library}
