@@ -63,4 +63,9 @@ if ! command -v cargo >/dev/null 2>&1; then
 	echo "llext-rs: cargo (rustup stable) is required for host builds" >&2
 	exit 1
 fi
+# llvm-cov and llvm-profdata, matching rustc, for the fuzz coverage report
+# (scripts/fuzz-coverage.sh).
+if command -v rustup >/dev/null 2>&1 && ! rustup component list --installed 2>/dev/null | grep -q '^llvm-tools'; then
+	rustup component add llvm-tools
+fi
 echo "llext-rs: dependencies present"

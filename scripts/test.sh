@@ -8,7 +8,8 @@
 #      then the doctests and the memcheck (valgrind) runs,
 #   2. the target rig, if present: the cross-compiled loader through its C header on
 #      emulated Cortex-M3 (lm3s6965evb) and i386 under QEMU,
-#   3. a one-minute fuzzing smoke run of the load pipeline.
+#   3. a one-minute fuzzing smoke run of the load pipeline, and the coverage of the
+#      loader's source by the committed fuzz corpus.
 # Ends with one summary line: "summary: N passed, M failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,5 +61,8 @@ fi
 
 echo "== fuzzing smoke run"
 bash scripts/fuzz.sh "${LLEXT_FUZZ_SECONDS:-60}"
+
+echo "== fuzz coverage of src/ by the committed corpus (the long campaigns' minimised inputs)"
+bash scripts/fuzz-coverage.sh load
 
 echo "summary: $passed passed, 0 failed"
