@@ -1,5 +1,5 @@
 //! The differential fuzz target's check (fuzz/fuzz_targets/differential_input.rs) over
-//! a fixed set of pseudo-random inputs: generated ARM and i386 objects, loaded by
+//! a fixed set of pseudo-random inputs: generated ARM, i386 and x86_64 objects, loaded by
 //! llext-rs and linked by GNU ld at the same addresses, relocated bytes compared. The
 //! fuzz target explores further (scripts/fuzz.sh); inputs it once failed on are in
 //! tests/fuzz_differential/ and run here too.

@@ -1,6 +1,6 @@
 //! One differential input: the fuzz bytes describe a relocatable object (ARM Thumb-2 or
-//! i386: sections, symbols, relocations of every type both sides apply, with addends in
-//! the instructions); the object is written as an ELF file, loaded by llext-rs and linked
+//! i386 with REL addends in the fields, x86_64 with RELA entries: sections, symbols,
+//! relocations of every type both sides apply); the object is written as an ELF file, loaded by llext-rs and linked
 //! by GNU ld (testkit's oracle) at the addresses the loader chose, and every loaded
 //! section's relocated bytes must be the same. Shared by the `differential` fuzz target
 //! and tests/fuzz_differential.rs (which includes this file).
@@ -92,6 +92,8 @@ impl Sym {
 enum Field {
     /// A 32-bit word (data or instruction-independent).
     Word,
+    /// A 64-bit word (x86_64).
+    Quad,
     /// A Thumb-2 branch (BL, B.W, B<c>.W): targets Thumb functions.
     ThumbBranch,
     /// B.N: a local Thumb function, close by.
@@ -122,6 +124,18 @@ const ARM_TYPES: &[(u32, Field)] = &[
     (50, Field::MovImm),           // R_ARM_THM_MOVT_PREL
     (43, Field::MovImm),           // R_ARM_MOVW_ABS_NC
     (44, Field::MovImm),           // R_ARM_MOVT_ABS
+];
+const X86_64_TYPES: &[(u32, Field)] = &[
+    (1, Field::Quad),    // R_X86_64_64
+    (2, Field::Word),    // R_X86_64_PC32
+    (4, Field::Word),    // R_X86_64_PLT32
+    (10, Field::Word),   // R_X86_64_32
+    (11, Field::Word),   // R_X86_64_32S
+    (24, Field::Quad),   // R_X86_64_PC64
+    (25, Field::Quad),   // R_X86_64_GOTOFF64
+    (26, Field::GotPc),  // R_X86_64_GOTPC32
+    (12, Field::Narrow), // R_X86_64_16
+    (14, Field::Narrow), // R_X86_64_8
 ];
 const I386_TYPES: &[(u32, Field)] = &[
     (1, Field::Word),    // R_386_32
@@ -170,19 +184,29 @@ fn mov_imm(r_type: u32, imm: u32, rd: u32) -> [u8; 4] {
     out
 }
 
+/// The architectures generated: ELF32 REL (ARM Thumb-2, i386) and ELF64 RELA.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Machine {
+    Arm,
+    I386,
+    X86_64,
+}
+
 /// A generated object.
 struct Object {
-    arm: bool,
+    machine: Machine,
     text: Vec<u8>,
     data: Vec<u8>,
     symbols: Vec<Sym>,
-    /// (section, offset, symbol, r_type)
-    relocs: Vec<(u16, u32, u32, u32)>,
+    /// (section, offset, symbol, r_type, RELA addend)
+    relocs: Vec<(u16, u32, u32, u32, i64)>,
     imports: Vec<(String, u64)>,
 }
 
 fn generate(input: &mut Input) -> Object {
-    let arm = input.u8() & 1 == 0;
+    let machine = [Machine::Arm, Machine::I386, Machine::X86_64][input.below(3)];
+    let arm = machine == Machine::Arm;
+    let rela = machine == Machine::X86_64;
     let slots = 2 + input.below(46);
     let words = 1 + input.below(16);
     let mut text: Vec<u8> = (0..slots * 4).map(|_| input.u8()).collect();
@@ -224,17 +248,23 @@ fn generate(input: &mut Input) -> Object {
         (!candidates.is_empty()).then(|| candidates[input.below(candidates.len())])
     };
     let is_branch_target = |s: &Sym| s.kind() == STT_FUNC;
-    let types = if arm { ARM_TYPES } else { I386_TYPES };
+    let types = match machine {
+        Machine::Arm => ARM_TYPES,
+        Machine::I386 => I386_TYPES,
+        Machine::X86_64 => X86_64_TYPES,
+    };
     let mut used_text = vec![false; slots];
     let mut used_data = vec![false; words];
     let mut relocs = Vec::new();
     for _ in 0..input.below(64) {
         let (r_type, field) = types[input.below(types.len())];
         // Words may also go to .data; instructions stay in .text.
-        let in_data = field == Field::Word && input.u8() & 1 == 1;
+        let in_data = matches!(field, Field::Word | Field::Quad) && input.u8() & 1 == 1;
         let (used, bytes, section) = if in_data { (&mut used_data, &mut data, DATA) } else { (&mut used_text, &mut text, TEXT) };
         let slot = input.below(used.len());
-        if used[slot] {
+        // A quadword takes two slots.
+        let slots_taken = if field == Field::Quad { 2 } else { 1 };
+        if used.get(slot..slot + slots_taken).is_none_or(|u| u.iter().any(|&u| u)) {
             continue;
         }
         let symbol = match field {
@@ -246,14 +276,29 @@ fn generate(input: &mut Input) -> Object {
             Field::Narrow => pick(input, &|s| s.shndx == SHN_ABS),
             Field::GotPc => pick(input, &|s| s.name == "_GLOBAL_OFFSET_TABLE_"),
             // Not the GOT symbol: ld would then make a GOT, which this input has no use for.
-            Field::Word | Field::MovImm => pick(input, &|s| s.name != "_GLOBAL_OFFSET_TABLE_"),
+            Field::Word | Field::Quad | Field::MovImm => pick(input, &|s| s.name != "_GLOBAL_OFFSET_TABLE_"),
         };
         let Some(symbol) = symbol else { continue };
         let at = slot * 4;
+        if rela {
+            // The addend is the entry's; the field's bytes are overwritten. Near 0 for
+            // 32-bit fields (their results must fit), small and positive for narrow ones.
+            let addend = match field {
+                // R_X86_64_32 is unsigned: a small symbol less a negative addend would
+                // not fit (both sides refuse it).
+                Field::Narrow => i64::from(input.u8() % 21),
+                Field::Word if r_type == 10 => i64::from(input.u16()),
+                Field::Quad => i64::from(input.u32() as i32),
+                _ => i64::from(input.even_offset(0x1_0000) | i32::from(input.u8() & 1)),
+            };
+            used[slot..slot + slots_taken].fill(true);
+            relocs.push((section, at as u32, symbol, r_type, addend));
+            continue;
+        }
         let field_bytes: Vec<u8> = match field {
             // PREL31: a 31-bit addend near 0 (in range), bit 31 as the code had it.
             Field::Word if r_type == 42 => ((input.even_offset(0x1_0000) as u32 & 0x7FFF_FFFF) | input.u32() & 0x8000_0000).to_le_bytes().to_vec(),
-            Field::Word | Field::GotPc => input.u32().to_le_bytes().to_vec(),
+            Field::Word | Field::Quad | Field::GotPc => input.u32().to_le_bytes().to_vec(),
             Field::ThumbBranch => thumb_branch(r_type, input.even_offset(0x1_0000), u32::from(input.u8())).to_vec(),
             Field::ThumbShortBranch => (0xE000u16 | ((input.even_offset(512) as u16) >> 1 & 0x7FF)).to_le_bytes().to_vec(),
             Field::MovImm => mov_imm(r_type, u32::from(input.u16()), u32::from(input.u8() % 13)).to_vec(),
@@ -267,9 +312,9 @@ fn generate(input: &mut Input) -> Object {
         };
         bytes[at..at + field_bytes.len()].copy_from_slice(&field_bytes);
         used[slot] = true;
-        relocs.push((section, at as u32, symbol, r_type));
+        relocs.push((section, at as u32, symbol, r_type, 0));
     }
-    Object { arm, text, data, symbols, relocs, imports }
+    Object { machine, text, data, symbols, relocs, imports }
 }
 
 impl Object {
@@ -278,12 +323,12 @@ impl Object {
         let list: Vec<String> = self
             .relocs
             .iter()
-            .map(|&(section, offset, sym, r_type)| {
+            .map(|&(section, offset, sym, r_type, _)| {
                 let s = &self.symbols[sym as usize];
                 format!("type {r_type} at {section}:{offset:#x} -> {}{} ({:#x} in {})", if s.name.is_empty() { "section " } else { "" }, if s.name.is_empty() { s.shndx.to_string() } else { s.name.clone() }, s.value, s.shndx)
             })
             .collect();
-        format!("{} relocations: {}", if self.arm { "ARM" } else { "i386" }, list.join(", "))
+        format!("{:?} relocations: {}", self.machine, list.join(", "))
     }
 }
 
@@ -291,8 +336,18 @@ impl Object {
 /// Thumb-2 (the "aeabi" vendor's file attributes).
 const ARM_ATTRIBUTES: [u8; 22] = [b'A', 21, 0, 0, 0, b'a', b'e', b'a', b'b', b'i', 0, 1, 11, 0, 0, 0, 6, 10, 7, b'M', 9, 2];
 
-/// The object as an ELF32 little-endian relocatable file.
+/// Appends `value` as a little-endian field of `bytes` bytes (4 or 8: an ELF class's
+/// word, address or offset).
+fn put(out: &mut Vec<u8>, value: u64, bytes: usize) {
+    out.extend_from_slice(&value.to_le_bytes()[..bytes]);
+}
+
+/// The object as a little-endian relocatable file: ELF32 with REL sections (ARM, i386)
+/// or ELF64 with RELA sections (x86_64).
 fn write_elf(o: &Object) -> Vec<u8> {
+    let is64 = o.machine == Machine::X86_64;
+    // Address-sized fields.
+    let word = if is64 { 8 } else { 4 };
     // Locals first (gABI), then globals; relocations use the new order.
     let mut order: Vec<usize> = (0..o.symbols.len()).collect();
     order.sort_by_key(|&i| (o.symbols[i].info >> 4 != STB_LOCAL, i));
@@ -310,87 +365,116 @@ fn write_elf(o: &Object) -> Vec<u8> {
         } else {
             strtab.extend_from_slice(s.name.as_bytes());
             strtab.push(0);
-            (strtab.len() - s.name.len() - 1) as u32
+            (strtab.len() - s.name.len() - 1) as u64
         };
-        symtab.extend_from_slice(&name.to_le_bytes());
-        symtab.extend_from_slice(&s.value.to_le_bytes());
-        symtab.extend_from_slice(&0u32.to_le_bytes());
-        symtab.push(s.info);
-        symtab.push(0);
-        symtab.extend_from_slice(&s.shndx.to_le_bytes());
+        put(&mut symtab, name, 4);
+        if is64 {
+            // Elf64_Sym: name, info, other, shndx, value, size.
+            symtab.extend_from_slice(&[s.info, 0]);
+            put(&mut symtab, u64::from(s.shndx), 2);
+            put(&mut symtab, u64::from(s.value), 8);
+            put(&mut symtab, 0, 8);
+        } else {
+            // Elf32_Sym: name, value, size, info, other, shndx.
+            put(&mut symtab, u64::from(s.value), 4);
+            put(&mut symtab, 0, 4);
+            symtab.extend_from_slice(&[s.info, 0]);
+            put(&mut symtab, u64::from(s.shndx), 2);
+        }
     }
     let rel = |section: u16| -> Vec<u8> {
         let mut out = Vec::new();
-        for &(s, offset, sym, r_type) in o.relocs.iter().filter(|r| r.0 == section) {
-            let _ = s;
-            out.extend_from_slice(&offset.to_le_bytes());
-            out.extend_from_slice(&(new_index[sym as usize] << 8 | r_type).to_le_bytes());
+        for &(_, offset, sym, r_type, addend) in o.relocs.iter().filter(|r| r.0 == section) {
+            let sym = u64::from(new_index[sym as usize]);
+            put(&mut out, u64::from(offset), word);
+            if is64 {
+                put(&mut out, sym << 32 | u64::from(r_type), 8);
+                put(&mut out, addend as u64, 8);
+            } else {
+                put(&mut out, sym << 8 | u64::from(r_type), 4);
+            }
         }
         out
     };
     let (rel_text, rel_data) = (rel(TEXT), rel(DATA));
-    let names = [".text", ".data", ".rel.text", ".rel.data", ".symtab", ".strtab", ".shstrtab", ".ARM.attributes"];
+    let (rel_names, rel_type, rel_size) = if is64 { ([".rela.text", ".rela.data"], 4, 24) } else { ([".rel.text", ".rel.data"], 9, 8) };
+    let names = [".text", ".data", rel_names[0], rel_names[1], ".symtab", ".strtab", ".shstrtab", ".ARM.attributes"];
     let mut shstrtab = vec![0u8];
     let mut name_off = Vec::new();
     for n in names {
-        name_off.push(shstrtab.len() as u32);
+        name_off.push(shstrtab.len() as u64);
         shstrtab.extend_from_slice(n.as_bytes());
         shstrtab.push(0);
     }
+    let (sym_size, align) = (if is64 { 24 } else { 16 }, word as u64);
     // (name, type, flags, content, link, info, align, entsize)
-    let mut sections: Vec<(u32, u32, u32, &[u8], u32, u32, u32, u32)> = vec![
+    let mut sections: Vec<(u64, u64, u64, &[u8], u64, u64, u64, u64)> = vec![
         (name_off[0], 1, 0x6, &o.text, 0, 0, 4, 0),
-        (name_off[1], 1, 0x3, &o.data, 0, 0, 4, 0),
-        (name_off[2], 9, 0x40, &rel_text, 5, 1, 4, 8),
-        (name_off[3], 9, 0x40, &rel_data, 5, 2, 4, 8),
-        (name_off[4], 2, 0, &symtab, 6, first_global as u32, 4, 16),
+        (name_off[1], 1, 0x3, &o.data, 0, 0, align, 0),
+        (name_off[2], rel_type, 0x40, &rel_text, 5, 1, align, rel_size),
+        (name_off[3], rel_type, 0x40, &rel_data, 5, 2, align, rel_size),
+        (name_off[4], 2, 0, &symtab, 6, first_global as u64, align, sym_size),
         (name_off[5], 3, 0, &strtab, 0, 0, 1, 0),
         (name_off[6], 3, 0, &shstrtab, 0, 0, 1, 0),
     ];
-    if o.arm {
+    if o.machine == Machine::Arm {
         // What gcc says of a Cortex-M3 object: without it ld assumes an ARMv4T core
         // and reaches imports through interworking stubs.
         sections.push((name_off[7], 0x7000_0003, 0, &ARM_ATTRIBUTES, 0, 0, 1, 0));
     }
-    let mut file = vec![0u8; 52];
+    let header_size = if is64 { 64 } else { 52 };
+    let mut file = vec![0u8; header_size];
     let mut offsets = Vec::new();
     for s in &sections {
-        while file.len() % 4 != 0 {
+        while file.len() % word != 0 {
             file.push(0);
         }
-        offsets.push(file.len() as u32);
+        offsets.push(file.len() as u64);
         file.extend_from_slice(s.3);
     }
-    while file.len() % 4 != 0 {
+    while file.len() % word != 0 {
         file.push(0);
     }
-    let shoff = file.len() as u32;
-    file.extend_from_slice(&[0u8; 40]);
+    let shoff = file.len() as u64;
+    let shentsize = if is64 { 64 } else { 40 };
+    file.extend_from_slice(&vec![0u8; shentsize]);
     for (s, &offset) in sections.iter().zip(&offsets) {
-        for v in [s.0, s.1, s.2, 0, offset, s.3.len() as u32, s.4, s.5, s.6, s.7] {
-            file.extend_from_slice(&v.to_le_bytes());
+        // name, type (words); flags, addr, offset, size (class-sized); link, info
+        // (words); addralign, entsize (class-sized).
+        put(&mut file, s.0, 4);
+        put(&mut file, s.1, 4);
+        for v in [s.2, 0, offset, s.3.len() as u64] {
+            put(&mut file, v, word);
         }
+        put(&mut file, s.4, 4);
+        put(&mut file, s.5, 4);
+        put(&mut file, s.6, word);
+        put(&mut file, s.7, word);
     }
-    let (machine, flags): (u16, u32) = if o.arm { (40, 0x0500_0000) } else { (3, 0) };
-    let mut h = Vec::new();
-    h.extend_from_slice(&[0x7F, b'E', b'L', b'F', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    for v in [1u16, machine] {
-        h.extend_from_slice(&v.to_le_bytes());
+    let (machine, flags) = match o.machine {
+        Machine::Arm => (40, 0x0500_0000),
+        Machine::I386 => (3, 0),
+        Machine::X86_64 => (62, 0),
+    };
+    let mut h = vec![0x7F, b'E', b'L', b'F', if is64 { 2 } else { 1 }, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    put(&mut h, 1, 2); // ET_REL
+    put(&mut h, machine, 2);
+    put(&mut h, 1, 4); // EV_CURRENT
+    put(&mut h, 0, word); // entry
+    put(&mut h, 0, word); // phoff
+    put(&mut h, shoff, word);
+    put(&mut h, flags, 4);
+    for v in [header_size as u64, 0, 0, shentsize as u64, sections.len() as u64 + 1, 7] {
+        put(&mut h, v, 2);
     }
-    for v in [1u32, 0, 0, shoff, flags] {
-        h.extend_from_slice(&v.to_le_bytes());
-    }
-    for v in [52u16, 0, 0, 40, sections.len() as u16 + 1, 7] {
-        h.extend_from_slice(&v.to_le_bytes());
-    }
-    file[..52].copy_from_slice(&h);
+    file[..header_size].copy_from_slice(&h);
     file
 }
 
 /// One registry per architecture for the whole process, over a small cross arena, with
 /// `IMPORTS` as the base image's exports.
-fn registry_for(arm: bool) -> (&'static ArenaPlatform, &'static Registry) {
-    static REGISTRIES: OnceLock<[(&'static ArenaPlatform, Registry); 2]> = OnceLock::new();
+fn registry_for(machine: Machine) -> (&'static ArenaPlatform, &'static Registry) {
+    static REGISTRIES: OnceLock<[(&'static ArenaPlatform, Registry); 3]> = OnceLock::new();
     let registries = REGISTRIES.get_or_init(|| {
         let make = |arch, thumb: u32| {
             let mut table: Vec<(CString, u32)> = IMPORTS.iter().map(|&(n, a)| (CString::new(n).unwrap(), a | thumb)).collect();
@@ -402,9 +486,9 @@ fn registry_for(arm: bool) -> (&'static ArenaPlatform, &'static Registry) {
             unsafe { registry.set_base(Box::leak(table.into_boxed_slice()), LinkBy::Name) };
             (&*platform, registry)
         };
-        [make(Arch::Arm, 1), make(Arch::X86, 0)]
+        [make(Arch::Arm, 1), make(Arch::X86, 0), make(Arch::X86_64, 0)]
     });
-    let (platform, registry) = &registries[usize::from(!arm)];
+    let (platform, registry) = &registries[machine as usize];
     (platform, registry)
 }
 
@@ -413,7 +497,7 @@ fn registry_for(arm: bool) -> (&'static ArenaPlatform, &'static Registry) {
 pub fn run_differential(data: &[u8]) -> Result<Outcome, String> {
     let object = generate(&mut Input { data });
     let elf = write_elf(&object);
-    let (platform, registry) = registry_for(object.arm);
+    let (platform, registry) = registry_for(object.machine);
     let before = platform.used();
     let mut source = SliceSource::new(&elf, Storage::Temporary);
     let params = LoadParams { keep_section_info: true, ..LoadParams::default() };
@@ -460,8 +544,8 @@ pub fn run_differential(data: &[u8]) -> Result<Outcome, String> {
         if let Some(at) = bytes.iter().zip(&theirs.bytes).position(|(a, b)| a != b) {
             let reloc = object.relocs.iter().find(|r| u64::from(r.0) == *index as u64 && (r.1 as usize..r.1 as usize + 4).contains(&at));
             return Err(format!(
-                "{} section {index} at {addr:#x}: byte {at} differs: ours {:02x?}, ld {:02x?} (relocation {reloc:?}: section, offset, symbol, type)",
-                if object.arm { "ARM" } else { "i386" },
+                "{:?} section {index} at {addr:#x}: byte {at} differs: ours {:02x?}, ld {:02x?} (relocation {reloc:?}: section, offset, symbol, type)",
+                object.machine,
                 &bytes[at & !3..(at & !3) + 4.min(bytes.len() - (at & !3))],
                 &theirs.bytes[at & !3..(at & !3) + 4.min(theirs.bytes.len() - (at & !3))],
             ));
