@@ -329,37 +329,29 @@ fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [
 /// write: relocation sections overlap no region, detached sections no table and no
 /// relocation section.
 #[cfg_attr(feature = "pack-regions", allow(dead_code))]
-#[inline(never)] // its table stays out of the layout's frame
+#[inline(never)] // kept out of the layout's frame
 fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT], places: &[SectionPlace], writable_buffer: bool, may_detach: bool) -> Result<()> {
     let overlap = |(a_start, a_end): (Addr, Addr), (b_start, b_end): (Addr, Addr)| a_start < b_end && b_start < a_end;
-    // The regions' file ranges, gathered once: (start, end, region).
-    let mut ranges = [(0 as Addr, 0 as Addr, 0usize); mem::COUNT];
-    let mut count = 0;
-    for (index, r) in regions.iter().enumerate() {
-        if r.is_empty() || index == mem::BSS {
-            continue;
-        }
-        if let Some(slot) = ranges.get_mut(count) {
-            *slot = (r.desc.offset + Addr::from(r.desc.info), r.desc.offset + r.desc.size, index);
-            count += 1;
-        }
-    }
-    let ranges = ranges.get(..count).unwrap_or(&[]);
+    // Region `index`'s file range without its pre-pad, if it has file bytes (the BSS has
+    // none). Read from the plans where needed: a gathered copy (zeroed, then filled)
+    // takes more code than it saves in compares for eleven regions.
+    let range = |index: usize| -> Option<(Addr, Addr)> {
+        let r = regions.get(index).filter(|r| !r.is_empty() && index != mem::BSS)?;
+        Some((r.desc.offset + Addr::from(r.desc.info), r.desc.offset + r.desc.size))
+    };
     let is_table = |region: usize| matches!(region, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB);
     // `.exported_sym` may sit anywhere, as Zephyr allows (gcc puts it among the text
     // with -ffunction-sections), but not over the tables, which stay read while its
     // relocations write.
     let tolerated = |a: usize, b: usize| (a == mem::EXPORT || b == mem::EXPORT) && !is_table(a) && !is_table(b);
-    // Each range against those after it (split_first: no index arithmetic per pair).
-    let mut rest = ranges;
-    while let Some((&(a_start, a_end, a), later)) = rest.split_first() {
-        for &(b_start, b_end, b) in later {
-            if overlap((a_start, a_end), (b_start, b_end)) && !tolerated(a, b) {
+    for a in 0..mem::COUNT {
+        let Some(ra) = range(a) else { continue };
+        for b in a + 1..mem::COUNT {
+            if range(b).is_some_and(|rb| overlap(ra, rb)) && !tolerated(a, b) {
                 crate::error!(c"region %s overlaps region %lu in the file (CONFIG_LLEXT_RS_PACK_REGIONS loads such files)", s = mem::name(a), b);
                 return Err(Error::NoExec);
             }
         }
-        rest = later;
     }
     // What relocation reads while it writes into the buffer (relocation entries, the
     // tables) against what it writes there (regions used in place, detached sections).
@@ -375,7 +367,7 @@ fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT]
             continue;
         }
         // Relocation entries against every region; a detached section against the tables.
-        if ranges.iter().any(|&(start, end, region)| (rel || is_table(region)) && overlap((s.offset, s.file_end()), (start, end))) {
+        if (0..mem::COUNT).any(|region| (rel || is_table(region)) && range(region).is_some_and(|r| overlap((s.offset, s.file_end()), r))) {
             crate::error!(c"section %lu overlaps a region in the file", index);
             return Err(Error::NoExec);
         }
