@@ -234,3 +234,43 @@ fn use_counts_and_dependencies() {
     assert_eq!(platform.used(), before);
     assert_eq!(LLEXT_MAX_DEPENDENCIES, 8);
 }
+
+/// The extension's name in messages is its kept, NUL-terminated copy (`struct llext`'s
+/// `name`), never the caller's slice, which need not be terminated: the loader's log
+/// once read a Rust caller's name past its end (found while building the differential
+/// fuzz target; under valgrind in CI that would be an invalid read). A name longer than
+/// LLEXT_MAX_NAME_LEN shows whether the message uses the slice or the copy.
+#[test]
+fn messages_name_the_kept_copy() {
+    use std::sync::Mutex;
+    static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    struct Capture;
+    impl log::Log for Capture {
+        fn enabled(&self, _: &log::Metadata) -> bool {
+            true
+        }
+        fn log(&self, r: &log::Record) {
+            SEEN.lock().unwrap().push(r.args().to_string());
+        }
+        fn flush(&self) {}
+    }
+    static CAPTURE: Capture = Capture;
+    if log::set_logger(&CAPTURE).is_err() {
+        return; // LLEXT_LOG's logger runs this binary: nothing to capture
+    }
+    log::set_max_level(log::LevelFilter::Info);
+    let f = fixtures::get("hello_world", ARM_O);
+    let platform = ArenaPlatform::cross(1 << 20, 0x2000_0000).leak();
+    let reg = registry(f, platform, &[]);
+    // On the heap, exactly as long as the name: no NUL after it.
+    let name = b"kept_name_is_cut_here".to_vec().into_boxed_slice();
+    let mut src = SliceSource::new(f.bytes, Storage::Temporary);
+    // Not linked: no base image needed.
+    let params = LoadParams { relocate_local: false, ..LoadParams::default() };
+    let (ext, _) = reg.load(&mut src, &name, &params, &mut NoHooks, &mut |_| {}).unwrap();
+    assert_eq!(reg.unload(ext), Ok(0));
+    let seen = SEEN.lock().unwrap();
+    let loaded: Vec<&String> = seen.iter().filter(|m| m.contains("loaded extension")).collect();
+    assert!(loaded.iter().any(|m| m.ends_with("loaded extension kept_name_is_cu")), "{loaded:?}");
+    assert!(!loaded.iter().any(|m| m.contains("kept_name_is_cut")), "{loaded:?}");
+}
