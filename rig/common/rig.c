@@ -930,6 +930,47 @@ static void case_rust_ext(const struct codegen *cg)
 	}
 }
 
+/*
+ * Soak (#13, on target; the host suite runs 100,000 cycles): load -> find -> call ->
+ * unload, cycling through hello_world, the data fixture and the exporting/importing
+ * pair, with the heap back at its baseline after every cycle. The heap poisons meanwhile,
+ * so a stale read shows up as a wrong result.
+ */
+#define RIG_SOAK_CYCLES 150
+
+static void case_soak(const struct codegen *cg)
+{
+	const size_t baseline = heap_used();
+	struct loaded a, b;
+	int cycle = 0;
+
+	for (; cycle < RIG_SOAK_CYCLES && !case_failed; cycle++) {
+		switch (cycle % 3) {
+		case 0:
+			TRY(load(&a, cg, "hello_world", "soak_hello"));
+			TRY(call0(a.ext, "test_entry", 42, "hello world\nA number is 42\n"));
+			TRY(unload(&a));
+			break;
+		case 1:
+			TRY(load(&a, cg, "data", "soak_data"));
+			data_checks(a.ext);
+			TRY(unload(&a));
+			break;
+		default:
+			TRY(load(&a, cg, "export_dependency", "soak_dep"));
+			TRY(load(&b, cg, "export_dependent", "soak_user"));
+			TRY(call0(b.ext, "test_entry", 33, "dependency says 30\n"));
+			TRY(unload(&b));
+			TRY(unload(&a));
+			break;
+		}
+		CHECK(heap_used() == baseline, "cycle %d: %u heap bytes in use, baseline %u", cycle,
+		      (unsigned)heap_used(), (unsigned)baseline);
+	}
+	rig_printf("  soak: %d cycles, heap drift %d bytes\n", cycle,
+		   (int)(heap_used() - baseline));
+}
+
 static void case_dependency_provider_first(const struct codegen *cg)
 {
 	dependency_case(cg, 1);
@@ -1658,6 +1699,7 @@ static const struct case_def cases[] = {
 	{"dependency", case_dependency, ANY},
 	{"rust_ext", case_rust_ext, ANY},
 	{"dependency_provider_first", case_dependency_provider_first, ANY},
+	{"soak", case_soak, ANY},
 	{"dependency_missing", case_dependency_missing, ANY},
 	{"align", case_align, ANY},
 	{"inspect", case_inspect, ANY},
