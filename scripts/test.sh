@@ -5,7 +5,7 @@
 #      loader executed in Unicorn and natively, the GNU ld differential oracle, load
 #      parameters, the C API from C, the bad-input table, every allocation of every
 #      fixture's load failed in turn, the safe Rust API), and the figures it measured,
-#      then the doctests and the memcheck (valgrind) runs,
+#      then the doctests, the memcheck (valgrind) runs and the AddressSanitizer runs,
 #   2. the target rig, if present: the cross-compiled loader through its C header on
 #      emulated Cortex-M3 (lm3s6965evb) and i386 under QEMU,
 #   3. a one-minute fuzzing smoke run of the load pipeline, and the coverage of the
@@ -48,7 +48,19 @@ for t in "${memcheck[@]}"; do
 done
 mkdir -p target/figures
 echo "memcheck: ${#memcheck[@]} test programs (${memcheck[*]}) under $(valgrind --version): 0 errors" | tee target/figures/memcheck.txt
-# Figures the host tests measured (tests/reliability.rs), and memcheck's.
+
+echo "== AddressSanitizer: the pipeline and C API tests"
+# Every fixture x arch through the loader, run in Unicorn and natively and compared with
+# GNU ld (too slow under valgrind), with the loader built with ASan: out-of-bounds
+# accesses and uses after free abort the test. Leak reports off: the tests leak their
+# 'static arenas on purpose; the loader's own leaks are the heap-baseline checks'.
+host=$(rustc -vV | sed -n 's/^host: //p')
+ASAN_OPTIONS=detect_leaks=0 RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zsanitizer=address" CARGO_TARGET_DIR=target/asan \
+	cargo test --target "$host" --test pipeline --test c_api 2>&1 | tee target/asan-tests.log
+asan=$(grep -Eo "^test result: ok\. [0-9]+ passed" target/asan-tests.log | awk '{s += $4} END {print s + 0}')
+passed=$((passed + asan))
+echo "asan: pipeline and c_api tests under AddressSanitizer: $asan passed, 0 errors" | tee target/figures/asan.txt
+# Figures the host tests measured (tests/reliability.rs), memcheck's and ASan's.
 cat target/figures/*.txt 2>/dev/null || true
 
 if [ -x rig/run.sh ]; then
