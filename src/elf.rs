@@ -410,6 +410,11 @@ impl<'a> SectionTable<'a> {
                 Error::NoExec
             };
             if index == 0 {
+                // The reserved null entry (gABI); only ELF's extended numbering uses some
+                // of its fields, never its type. As a section it would go unvalidated.
+                if s.sh_type != SHT_NULL {
+                    return Err(bad(c"section 0 is not SHT_NULL"));
+                }
                 continue;
             }
             if Addr::from(s.name) >= shstrtab.size {
