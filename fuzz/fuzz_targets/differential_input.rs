@@ -147,6 +147,12 @@ const I386_TYPES: &[(u32, Field)] = &[
     (22, Field::Narrow), // R_386_8
 ];
 
+/// A 32-bit Thumb-2 instruction from its two halfwords, first at the lower address.
+fn thumb_pair(upper: u32, lower: u32) -> [u8; 4] {
+    let ([a, b], [c, d]) = ((upper as u16).to_le_bytes(), (lower as u16).to_le_bytes());
+    [a, b, c, d]
+}
+
 /// Thumb-2 BL/B.W/B<c>.W encodings of branch offset `off` (REL addend in place).
 fn thumb_branch(r_type: u32, off: i32, cond: u32) -> [u8; 4] {
     let v = off as u32;
@@ -163,10 +169,7 @@ fn thumb_branch(r_type: u32, off: i32, cond: u32) -> [u8; 4] {
         let op = if r_type == 10 { 0xD000 } else { 0x9000 };
         (0xF000 | s << 10 | (v >> 12 & 0x3FF), op | j1 << 13 | j2 << 11 | (v >> 1 & 0x7FF))
     };
-    let mut out = [0; 4];
-    out[..2].copy_from_slice(&(upper as u16).to_le_bytes());
-    out[2..].copy_from_slice(&(lower as u16).to_le_bytes());
-    out
+    thumb_pair(upper, lower)
 }
 
 /// MOVW/MOVT r<rd>, #imm16 in the Thumb-2 (T3) or ARM (A2) encoding.
@@ -178,10 +181,7 @@ fn mov_imm(r_type: u32, imm: u32, rd: u32) -> [u8; 4] {
     }
     let upper = if movt { 0xF2C0 } else { 0xF240 } | (imm >> 11 & 1) << 10 | (imm >> 12 & 0xF);
     let lower = (imm >> 8 & 7) << 12 | rd << 8 | (imm & 0xFF);
-    let mut out = [0; 4];
-    out[..2].copy_from_slice(&(upper as u16).to_le_bytes());
-    out[2..].copy_from_slice(&(lower as u16).to_le_bytes());
-    out
+    thumb_pair(upper, lower)
 }
 
 /// The architectures generated: ELF32 REL (ARM Thumb-2, i386) and ELF64 RELA.
