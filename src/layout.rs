@@ -247,31 +247,23 @@ pub fn plan(input: PlanInput<'_, '_>, places: &mut [SectionPlace], regions: &mut
             crate::error!(c"more than one %s array section", s = mem::name(region));
             return Err(Error::NoExec);
         }
-        // Extend the region over both sections (gaps included, as Zephyr does).
-        let start = r.desc.offset.min(s.offset);
-        let end = r.desc.file_end().max(s.file_end());
-        let addr = r.desc.addr.min(s.addr);
-        let addr_end = r.desc.addr.saturating_add(r.desc.size).max(s.addr.saturating_add(s.size));
-        r.desc.offset = start;
-        r.desc.addr = addr;
-        r.desc.size = if s.sh_type == SHT_NOBITS { addr_end - addr } else { end - start };
-        r.desc.align = r.desc.alignment().max(s.alignment());
+        // Extend the region over both sections (gaps included), as Zephyr does: by
+        // address for the BSS, by file range for the others (a region's sections are all
+        // of one kind: `classify`).
+        let d = &mut r.desc;
+        let end = match s.sh_type {
+            SHT_NOBITS => d.addr.saturating_add(d.size).max(s.addr.saturating_add(s.size)),
+            _ => d.file_end().max(s.file_end()),
+        };
+        d.offset = d.offset.min(s.offset);
+        d.addr = d.addr.min(s.addr);
+        d.size = end - if s.sh_type == SHT_NOBITS { d.addr } else { d.offset };
+        d.align = d.align.max(s.align);
         // A BSS of several sections is placed section by section (`plan_relocatable`;
         // `pack-regions` counts them in its file-order sweep).
         #[cfg(not(feature = "pack-regions"))]
         {
             r.packed |= region == mem::BSS;
-        }
-    }
-
-    // Relocation targets.
-    for (_, s) in sections.iter() {
-        if s.is_relocation() {
-            if let Some(p) = places.get(s.info as usize).filter(|p| p.is_loaded() && !p.detached) {
-                if let Some(r) = regions.get_mut(usize::from(p.region)) {
-                    r.has_relocs = true;
-                }
-            }
         }
     }
 
@@ -305,18 +297,35 @@ fn plan_relocatable(sections: &SectionTable, file_order: &[u16], regions: &mut [
             *spans = true;
         }
     }
-    // One pass for every spanned region: members keep their file distance to its start.
-    for (index, p) in places.iter_mut().enumerate() {
+    // One pass for every section: members of a spanned region keep their file distance
+    // to its start; relocation sections mark their target's region.
+    for (index, s) in sections.iter() {
+        mark_relocation_target(&s, places, regions);
+        let Some(p) = places.get_mut(index) else { continue };
         let region = usize::from(p.region);
         if p.detached || !spanned.get(region).copied().unwrap_or(false) {
             continue;
         }
         let start = regions.get(region).ok_or(Error::NoExec)?.desc.offset;
-        p.offset = member_offset(sections, index, start)?;
+        p.offset = member_offset(s.offset, start)?;
     }
     #[cfg(not(feature = "pack-regions"))]
     check_file_ranges(sections, regions, places, writable_buffer, may_detach)?;
     Ok(())
+}
+
+/// If `s` is a relocation section whose target is loaded (not detached), marks that
+/// region as a relocation target (`RegionPlan::has_relocs`).
+#[cfg_attr(feature = "elf-shared", inline(never))] // two callers then: one copy
+fn mark_relocation_target(s: &Section, places: &[SectionPlace], regions: &mut [RegionPlan; mem::COUNT]) {
+    if !s.is_relocation() {
+        return;
+    }
+    if let Some(p) = places.get(s.info as usize).filter(|p| !p.detached) {
+        if let Some(r) = regions.get_mut(usize::from(p.region)) {
+            r.has_relocs = true;
+        }
+    }
 }
 
 /// Without `pack-regions` no file order is built, so validation does not check that
@@ -387,10 +396,10 @@ fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT]
     Ok(())
 }
 
-/// Offset of section `index` in a spanned region whose file range starts at `start`.
-fn member_offset(sections: &SectionTable, index: usize, start: Addr) -> Result<usize> {
-    let offset = sections.offset_of(index).and_then(|o| o.checked_sub(start)).ok_or(Error::NoExec)?;
-    usize::try_from(offset).map_err(|_| Error::NoExec)
+/// Offset of a section at file offset `offset` in a spanned region whose file range
+/// starts at `start`.
+fn member_offset(offset: Addr, start: Addr) -> Result<usize> {
+    usize::try_from(offset.checked_sub(start).ok_or(Error::NoExec)?).map_err(|_| Error::NoExec)
 }
 
 /// The regions to pack, one bit per region index: those whose file range holds a
@@ -468,7 +477,7 @@ fn span(sections: &SectionTable, places: &mut [SectionPlace], region: usize, r: 
     span_extent(r)?;
     for (index, p) in places.iter_mut().enumerate() {
         if usize::from(p.region) == region && !p.detached {
-            p.offset = member_offset(sections, index, r.desc.offset)?;
+            p.offset = member_offset(sections.offset_of(index).ok_or(Error::NoExec)?, r.desc.offset)?;
         }
     }
     Ok(())
@@ -566,6 +575,7 @@ fn plan_shared(sections: &SectionTable, regions: &mut [RegionPlan; mem::COUNT], 
         plan.packed = false;
     }
     for (index, s) in sections.iter() {
+        mark_relocation_target(&s, places, regions);
         let Some(p) = places.get_mut(index) else { continue };
         let region = usize::from(p.region);
         if !p.is_loaded() || p.detached {

@@ -5,7 +5,7 @@
 
 use crate::arch::{self, Arch, Aux, AuxNeed, Image as ArchImage, Place, Reloc, SymbolKind, Target, VeneerKind};
 use crate::elf::{
-    decode_rel, Addr, ElfType, Header, RelEntry, SectionTable, StringTable, SymbolTable, SHN_ABS,
+    decode_rel, Addr, ElfType, Header, RelEntry, Section, SectionTable, StringTable, SymbolTable, SHN_ABS,
     SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, SHT_RELA, STB_WEAK,
 };
 use crate::error::{Error, Result};
@@ -89,19 +89,15 @@ enum RelTarget {
     Image,
 }
 
-fn rel_target(input: &LinkInput, index: usize) -> Option<RelTarget> {
-    // Asked for every section, twice per load: look at the type before decoding.
-    let sh_type = input.sections.type_of(index)?;
-    if sh_type != crate::elf::SHT_REL && sh_type != SHT_RELA {
+fn rel_target(input: &LinkInput, index: usize, s: &Section) -> Option<RelTarget> {
+    if !s.is_relocation() {
         return None;
     }
-    let s = input.sections.get(index)?;
     match input.header.elf_type {
         ElfType::Relocatable => {
             let target = s.info as usize;
-            let loaded = input.places.get(target).is_some_and(|p| p.is_loaded());
-            let is_table = input.places.get(target).is_some_and(|p| matches!(usize::from(p.region), mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB));
-            if !loaded || is_table || s.link as usize != input.symtab_index {
+            let region = input.places.get(target).map_or(mem::COUNT, |p| usize::from(p.region));
+            if matches!(region, mem::SYMTAB | mem::STRTAB | mem::SHSTRTAB) || region >= mem::COUNT || s.link as usize != input.symtab_index {
                 crate::debug!(c"relocation section %lu skipped (target %lu not loaded)", index, target);
                 return None;
             }
@@ -121,16 +117,15 @@ const REL_BATCH: usize = 2;
 /// Largest relocation entry of the compiled-in classes (ELF64 RELA, or ELF32 RELA).
 const MAX_REL_SIZE: usize = if cfg!(feature = "arch-x86_64") { 24 } else { 12 };
 
-/// Calls `f` for every entry of relocation section `index`. Entries are read straight
+/// Calls `f` for every entry of relocation section `s`. Entries are read straight
 /// from the loader's buffer when it can be peeked, else in small batches; `f` gets the
 /// source back so it may read or peek too.
 fn for_each_rel(
     input: &LinkInput,
     source: &mut dyn Source,
-    index: usize,
+    s: &Section,
     mut f: impl FnMut(&mut dyn Source, RelEntry) -> Result<()>,
 ) -> Result<()> {
-    let s = input.sections.at(index)?;
     let rela = s.sh_type == SHT_RELA;
     let size = input.header.class.rel_size(rela);
     let count = usize::try_from(s.size / size as Addr).map_err(|_| Error::NoExec)?;
@@ -185,11 +180,11 @@ pub fn plan_aux(input: &LinkInput, source: &mut dyn Source) -> Result<AuxPlan> {
     let arch = input.header.arch;
     let mut flags: Option<HeapArray<u8>> = None;
     let mut plan = AuxPlan::default();
-    for index in 0..input.sections.len() {
-        if rel_target(input, index).is_none() {
+    for (index, s) in input.sections.iter() {
+        if rel_target(input, index, s).is_none() {
             continue;
         }
-        for_each_rel(input, source, index, |_, rel| {
+        for_each_rel(input, source, s, |_, rel| {
             let need = arch::aux_need(arch, rel.r_type);
             let bit = match need {
                 AuxNeed::None => return Ok(()),
@@ -458,8 +453,8 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
     let mut first_error = None;
     // Entries read from a loader that cannot be peeked (one buffer for every section).
     let mut batch = [0u8; MAX_REL_SIZE * REL_BATCH];
-    for index in 0..input.sections.len() {
-        let Some(target) = rel_target(input, index) else { continue };
+    for (index, s) in input.sections.iter() {
+        let Some(target) = rel_target(input, index, s) else { continue };
         let (write, run, len) = match target {
             RelTarget::Section(t) => section_memory(input, source, t)?,
             #[cfg(feature = "elf-shared")]
@@ -475,7 +470,6 @@ pub fn relocate_all(input: &LinkInput, source: &mut dyn Source, resolver: &mut d
         // The entries, straight from the loader's buffer when it can be peeked, else a
         // few at a time; one loop either way, so the per-relocation work is inline
         // here rather than a callback per entry.
-        let Ok(s) = input.sections.at(index) else { continue };
         let rela = s.sh_type == SHT_RELA;
         let size = input.header.class.rel_size(rela);
         let count = (s.size / size as Addr) as usize;
