@@ -1600,7 +1600,8 @@ static void case_lean(const struct codegen *cg)
 /*
  * The lean library leaves the optional features out, and says so: an ET_DYN file is
  * -ENOTSUP, a relocation that needs a veneer (ARM without -mlong-calls) or a GOT entry
- * (the i386 relocation fixture) is -ENOEXEC; nothing stays allocated.
+ * (the i386 relocation fixture) is -ENOEXEC, and so is an ARM relocation type only
+ * CONFIG_LLEXT_RS_GOT_VENEERS brings; nothing stays allocated.
  */
 static void case_lean_features(const struct codegen *unused)
 {
@@ -1640,6 +1641,41 @@ static void case_lean_features(const struct codegen *unused)
 		CHECK(heap_used() == before, "%s/%s: %u bytes left allocated", refused[i].codegen,
 		      refused[i].fixture, (unsigned)(heap_used() - before));
 	}
+#if defined(__arm__)
+	/* A relocation type Zephyr's relocator does not handle either (here THM_JUMP19, a
+	 * conditional branch of code built without -mlong-calls) needs
+	 * CONFIG_LLEXT_RS_GOT_VENEERS: hello_world with its first relocation retyped. */
+	const struct rig_fixture *fx = fixture(&codegens[1], "hello_world");
+
+	TRY(fx != NULL && strcmp(codegens[1].name, "arm-longcalls") == 0);
+	uint8_t *copy = llext_rs_bare_alloc(fx->len, sizeof(uint32_t));
+
+	TRY(copy != NULL);
+	memcpy(copy, fx->data, fx->len);
+	const elf_ehdr_t *eh = (const elf_ehdr_t *)copy;
+	const elf_shdr_t *sh = (const elf_shdr_t *)(copy + eh->e_shoff);
+	int retyped = 0;
+
+	for (unsigned int i = 0; i < eh->e_shnum && !retyped; i++) {
+		if (sh[i].sh_type == SHT_REL && sh[i].sh_size != 0) {
+			elf_rel_t *rel = (elf_rel_t *)(copy + sh[i].sh_offset);
+
+			rel->r_info = (rel->r_info & ~0xffu) | 51; /* R_ARM_THM_JUMP19 */
+			retyped = 1;
+		}
+	}
+	struct llext_buf_loader buf = LLEXT_PERSISTENT_BUF_LOADER(copy, fx->len);
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext *ext = NULL;
+	int rc = retyped ? llext_load(&buf.loader, "refused", &ext, &param) : 0;
+
+	llext_rs_bare_free(copy, fx->len, sizeof(uint32_t));
+	CHECK(retyped && rc == -ENOEXEC && ext == NULL,
+	      "hello_world with R_ARM_THM_JUMP19: llext_load returned %d, expected %d", rc,
+	      -ENOEXEC);
+	CHECK(heap_used() == before, "hello_world with R_ARM_THM_JUMP19: %u bytes left allocated",
+	      (unsigned)(heap_used() - before));
+#endif
 }
 
 static void print_lean(const char *codegen)

@@ -16,8 +16,10 @@
 //!   ARM state at all), so Thumb-to-ARM calls need the object to use `BLX` itself.
 //! - A B/BL to an undefined weak symbol falls through to the next instruction (GNU ld);
 //!   Zephyr branches to address 0 or fails with "out of range".
-//! - More types: THM_JUMP19/11/8, THM_PC8, ABS16, ABS8, GOTOFF32, BASE_PREL, GOT_BREL,
-//!   GOT_PREL.
+//! - More types, with `got-veneers` (the code that has them is code not built with
+//!   LLEXT's flags, which that feature is for): THM_JUMP19/11/8, THM_PC8, ABS16, ABS8,
+//!   GOTOFF32, BASE_PREL, GOT_BREL, GOT_PREL. ET_DYN's RELATIVE, GLOB_DAT and JUMP_SLOT
+//!   come with `elf-shared`.
 //! - Built for an M-profile core (Cortex-M, `target_feature = "mclass"`), the ARM-state
 //!   types (PC24, CALL, JUMP24, MOVW/MOVT A1, V4BX) are refused with `-ENOEXEC`: the
 //!   core cannot execute ARM-state code, so an extension carrying it could not run.
@@ -34,8 +36,11 @@ const R_ARM_ABS16: u32 = 5;
 const R_ARM_ABS8: u32 = 8;
 const R_ARM_THM_CALL: u32 = 10;
 const R_ARM_THM_PC8: u32 = 11;
+#[cfg_attr(not(feature = "elf-shared"), allow(dead_code))] // ET_DYN only
 const R_ARM_GLOB_DAT: u32 = 21;
+#[cfg_attr(not(feature = "elf-shared"), allow(dead_code))] // ET_DYN only
 const R_ARM_JUMP_SLOT: u32 = 22;
+#[cfg_attr(not(feature = "elf-shared"), allow(dead_code))] // ET_DYN only
 const R_ARM_RELATIVE: u32 = 23;
 const R_ARM_GOTOFF32: u32 = 24;
 const R_ARM_BASE_PREL: u32 = 25;
@@ -127,16 +132,21 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
     // RELA addend, or the REL addend the place holds (`rel`, decoded by the caller).
     let a = |rel: u32| reloc.addend.map_or(rel, |a| a as u32);
     // Bias and GOT wrap modulo 2^32 (a negative bias arrives as a wrapped Addr).
+    #[cfg_attr(not(all(feature = "elf-shared", feature = "got-veneers")), allow(unused_variables))]
     let (bias, got) = (image.load_bias as u32, image.got_base as u32);
     let (upper, lower) = (old & 0xFFFF, old >> 16);
     let thumb32 = |upper: u32, lower: u32| upper | lower << 16;
     match r_type {
         R_ARM_ABS32 | R_ARM_TARGET1 => Ok(s_t(a(old))),
         R_ARM_REL32 => Ok(s_t(a(old)).wrapping_sub(p)),
+        #[cfg(feature = "got-veneers")]
         R_ARM_GOTOFF32 => Ok(s_t(a(old)).wrapping_sub(got)),
+        #[cfg(feature = "got-veneers")]
         R_ARM_BASE_PREL => Ok(got.wrapping_add(a(old)).wrapping_sub(p)),
+        #[cfg(feature = "elf-shared")]
         R_ARM_RELATIVE => Ok(bias.wrapping_add(a(old))),
         // AAELF "X" overflow check: the result fits signed or unsigned.
+        #[cfg(feature = "got-veneers")]
         R_ARM_ABS16 | R_ARM_ABS8 => {
             let bits = if r_type == R_ARM_ABS16 { 16 } else { 8 };
             let v = s.wrapping_add(a(sext(old, bits)));
@@ -147,7 +157,9 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
             Ok(v)
         }
         // Dynamic-style slot: S (+ A for RELA); a REL slot's old content is not an addend.
+        #[cfg(feature = "elf-shared")]
         R_ARM_GLOB_DAT | R_ARM_JUMP_SLOT => Ok(s_t(reloc.addend.unwrap_or(0) as u32)),
+        #[cfg(feature = "got-veneers")]
         R_ARM_GOT_BREL | R_ARM_GOT_PREL => {
             let g = addr32(aux.got_entry(target.key, target.value)?)?;
             let sub = if r_type == R_ARM_GOT_BREL { got } else { p };
@@ -173,6 +185,7 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
             Err(Error::NoExec)
         }
         R_ARM_THM_CALL | R_ARM_THM_JUMP24 => thumb_branch(reloc, upper, lower, s | t, p, target, aux),
+        #[cfg(feature = "got-veneers")]
         R_ARM_THM_JUMP19 => {
             let imm = (upper >> 10 & 1) << 20
                 | (lower >> 11 & 1) << 19
@@ -188,6 +201,7 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
             let lower = (lower & 0xD000) | (v >> 18 & 1) << 13 | (v >> 19 & 1) << 11 | (v >> 1 & 0x7FF);
             Ok(thumb32(upper, lower))
         }
+        #[cfg(feature = "got-veneers")]
         R_ARM_THM_JUMP11 | R_ARM_THM_JUMP8 => {
             // B.N (imm11) and B<cond>.N (imm8), halfword offsets.
             let bits = if r_type == R_ARM_THM_JUMP11 { 11 } else { 8 };
@@ -198,6 +212,7 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
             }
             Ok(old & !mask | (off as u32 >> 1) & mask)
         }
+        #[cfg(feature = "got-veneers")]
         R_ARM_THM_PC8 => {
             // LDR (literal) / ADR T1: unsigned word offset from Align(P, 4). The REL addend
             // decoding is GNU ld's (imm8 * 4 plus the -4 PC bias, folded into 10 bits).
@@ -223,6 +238,13 @@ fn patch(reloc: &Reloc, old: u32, s: u32, p: u32, target: &Target, image: &Image
             let upper = (upper & 0xFBF0) | (v >> 12 & 0xF) | (v >> 11 & 1) << 10;
             let lower = (lower & 0x8F00) | (v >> 8 & 7) << 12 | (v & 0xFF);
             Ok(thumb32(upper, lower))
+        }
+        // Types of code not built the way add_llext_target() builds it (PIC, no
+        // -mlong-calls, hand-written assembly); Zephyr's relocator has none of them.
+        #[cfg(not(feature = "got-veneers"))]
+        R_ARM_GOTOFF32 | R_ARM_BASE_PREL | R_ARM_GOT_BREL | R_ARM_GOT_PREL | R_ARM_ABS16 | R_ARM_ABS8 | R_ARM_THM_JUMP19 | R_ARM_THM_JUMP11 | R_ARM_THM_JUMP8 | R_ARM_THM_PC8 => {
+            crate::error!(c"relocation type %lu needs CONFIG_LLEXT_RS_GOT_VENEERS", r_type);
+            Err(Error::NoExec)
         }
         _ => {
             crate::error!(c"unknown relocation type %lu (ARM)", r_type);
