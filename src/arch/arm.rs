@@ -22,7 +22,9 @@
 //!   come with `elf-shared`.
 //! - Built for an M-profile core (Cortex-M, `target_feature = "mclass"`), the ARM-state
 //!   types (PC24, CALL, JUMP24, MOVW/MOVT A1, V4BX) are refused with `-ENOEXEC`: the
-//!   core cannot execute ARM-state code, so an extension carrying it could not run.
+//!   core cannot execute ARM-state code, so an extension carrying it could not run;
+//!   a Thumb `BLX` (which such a core lacks too) is taken as the `BL` it would become
+//!   for a Thumb target.
 
 use super::{write_u32, Aux, AuxNeed, Image, Place, Reloc, SymbolKind, Target, VeneerKind};
 use crate::elf::{Addr, SAddr};
@@ -305,7 +307,9 @@ fn thumb_branch(reloc: &Reloc, upper: u32, lower: u32, s: u32, p: u32, target: &
         // architecture (NOP.W does not on v6-M); the second halfword is skipped.
         return Ok(0xE000 | lower << 16);
     }
-    let is_blx = r_type == R_ARM_THM_CALL && lower & 0x1000 == 0;
+    // An M-profile core has no BLX (immediate): built for one, a BLX is taken as the BL
+    // that GNU ld makes of it for a Thumb target.
+    let is_blx = !cfg!(target_feature = "mclass") && r_type == R_ARM_THM_CALL && lower & 0x1000 == 0;
     // An odd target is Thumb: BLX becomes BL. An even one keeps what the code says.
     let mut blx = is_blx && s & 1 == 0;
     // BLX is relative to Align(PC, 4) and lands on a word-aligned ARM instruction.
