@@ -1641,13 +1641,19 @@ static void case_lean_features(const struct codegen *unused)
 		CHECK(heap_used() == before, "%s/%s: %u bytes left allocated", refused[i].codegen,
 		      refused[i].fixture, (unsigned)(heap_used() - before));
 	}
-#if defined(__arm__)
-	/* A relocation type Zephyr's relocator does not handle either (here THM_JUMP19, a
-	 * conditional branch of code built without -mlong-calls) needs
+	/* A relocation type Zephyr's relocator does not handle either (ARM: THM_JUMP19, a
+	 * conditional branch of code built without -mlong-calls; i386: R_386_16) needs
 	 * CONFIG_LLEXT_RS_GOT_VENEERS: hello_world with its first relocation retyped. */
-	const struct rig_fixture *fx = fixture(&codegens[1], "hello_world");
+#if defined(__arm__)
+	const struct codegen *cg = &codegens[1]; /* arm-longcalls */
+	const uint32_t retype = 51;              /* R_ARM_THM_JUMP19 */
+#else
+	const struct codegen *cg = &codegens[0]; /* i686-pic */
+	const uint32_t retype = 20;              /* R_386_16 */
+#endif
+	const struct rig_fixture *fx = fixture(cg, "hello_world");
 
-	TRY(fx != NULL && strcmp(codegens[1].name, "arm-longcalls") == 0);
+	TRY(fx != NULL);
 	uint8_t *copy = llext_rs_bare_alloc(fx->len, sizeof(uint32_t));
 
 	TRY(copy != NULL);
@@ -1660,7 +1666,7 @@ static void case_lean_features(const struct codegen *unused)
 		if (sh[i].sh_type == SHT_REL && sh[i].sh_size != 0) {
 			elf_rel_t *rel = (elf_rel_t *)(copy + sh[i].sh_offset);
 
-			rel->r_info = (rel->r_info & ~0xffu) | 51; /* R_ARM_THM_JUMP19 */
+			rel->r_info = (rel->r_info & ~0xffu) | retype;
 			retyped = 1;
 		}
 	}
@@ -1671,11 +1677,10 @@ static void case_lean_features(const struct codegen *unused)
 
 	llext_rs_bare_free(copy, fx->len, sizeof(uint32_t));
 	CHECK(retyped && rc == -ENOEXEC && ext == NULL,
-	      "hello_world with R_ARM_THM_JUMP19: llext_load returned %d, expected %d", rc,
-	      -ENOEXEC);
-	CHECK(heap_used() == before, "hello_world with R_ARM_THM_JUMP19: %u bytes left allocated",
-	      (unsigned)(heap_used() - before));
-#endif
+	      "%s/hello_world with relocation type %u: llext_load returned %d, expected %d",
+	      cg->name, (unsigned)retype, rc, -ENOEXEC);
+	CHECK(heap_used() == before, "%s/hello_world with relocation type %u: %u bytes left allocated",
+	      cg->name, (unsigned)retype, (unsigned)(heap_used() - before));
 }
 
 static void print_lean(const char *codegen)

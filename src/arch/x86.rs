@@ -9,7 +9,9 @@
 //! address is reachable by a PC32); 16- and 8-bit fields are range-checked.
 //!
 //! Zephyr 4.3 (`arch/x86/core/elf.c`) handles only R_386_32 and R_386_PC32, which this
-//! module computes identically; everything else is an addition.
+//! module computes identically; everything else is an addition. The 16- and 8-bit types
+//! come with `got-veneers` (no C code makes them), RELATIVE, GLOB_DAT and JMP_SLOT
+//! (ET_DYN only) with `elf-shared`.
 
 use super::{
     read_bytes, read_u16, read_u32, write_bytes, write_u16, write_u32, Aux, AuxNeed, Image, Place,
@@ -22,8 +24,11 @@ const R_386_32: u32 = 1;
 const R_386_PC32: u32 = 2;
 const R_386_GOT32: u32 = 3;
 const R_386_PLT32: u32 = 4;
+#[cfg_attr(not(feature = "elf-shared"), allow(dead_code))] // ET_DYN only
 const R_386_GLOB_DAT: u32 = 6;
+#[cfg_attr(not(feature = "elf-shared"), allow(dead_code))] // ET_DYN only
 const R_386_JMP_SLOT: u32 = 7;
+#[cfg_attr(not(feature = "elf-shared"), allow(dead_code))] // ET_DYN only
 const R_386_RELATIVE: u32 = 8;
 const R_386_GOTOFF: u32 = 9;
 const R_386_GOTPC: u32 = 10;
@@ -36,6 +41,7 @@ const R_386_GOT32X: u32 = 43;
 /// Field widths and the results they accept: absolute narrow fields take signed or
 /// unsigned values (ld's "bitfield" check), PC-relative ones signed values.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "got-veneers"), allow(dead_code))] // narrow fields: with got-veneers
 enum Field {
     /// 32 bits, modulo 2^32.
     Word,
@@ -61,6 +67,7 @@ pub fn relocate(
         return Err(Error::NoExec);
     };
     // Bias and GOT wrap modulo 2^32 (a negative bias arrives as a wrapped Addr).
+    #[cfg_attr(not(feature = "elf-shared"), allow(unused_variables))]
     let (bias, got) = (image.load_bias as u32, image.got_base as u32);
 
     // Plain relocations: value = base + A - sub.
@@ -70,10 +77,15 @@ pub fn relocate(
         R_386_PC32 | R_386_PLT32 => Some((Field::Word, s, p)),
         R_386_GOTOFF => Some((Field::Word, s, got)),
         R_386_GOTPC => Some((Field::Word, got, p)),
+        #[cfg(feature = "elf-shared")]
         R_386_RELATIVE => Some((Field::Word, bias, 0)),
+        #[cfg(feature = "got-veneers")]
         R_386_16 => Some((Field::Half, s, 0)),
+        #[cfg(feature = "got-veneers")]
         R_386_PC16 => Some((Field::SHalf, s, p)),
+        #[cfg(feature = "got-veneers")]
         R_386_8 => Some((Field::Byte, s, 0)),
+        #[cfg(feature = "got-veneers")]
         R_386_PC8 => Some((Field::SByte, s, p)),
         _ => None,
     };
@@ -91,6 +103,7 @@ pub fn relocate(
     match r_type {
         R_386_NONE => Ok(()),
         // Dynamic-style slot: S (+ A for RELA); a REL slot's old content is not an addend.
+        #[cfg(feature = "elf-shared")]
         R_386_GLOB_DAT | R_386_JMP_SLOT => {
             write_u32(bytes, at, s.wrapping_add(reloc.addend.unwrap_or(0) as u32))
         }
@@ -111,6 +124,12 @@ pub fn relocate(
                 got
             };
             write_u32(bytes, at, g.wrapping_add(a).wrapping_sub(base))
+        }
+        // Narrow fields, which no C code makes and Zephyr's relocator lacks too.
+        #[cfg(not(feature = "got-veneers"))]
+        R_386_16 | R_386_PC16 | R_386_8 | R_386_PC8 => {
+            crate::error!(c"relocation type %lu needs CONFIG_LLEXT_RS_GOT_VENEERS", r_type);
+            Err(Error::NoExec)
         }
         _ => {
             crate::error!(c"unknown relocation type %lu (x86)", r_type);
