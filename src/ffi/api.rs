@@ -19,7 +19,7 @@ use crate::layout::{mem, SectionPlace};
 use crate::load::{EarlyView, LoadHooks, LoadParams, Loaded};
 // The trait is in scope for the target builds' static `PlatformRef`.
 #[cfg_attr(feature = "std", allow(unused_imports))]
-use crate::platform::{HeapArray, MemKind, Platform};
+use crate::platform::{MemKind, Platform};
 use crate::symbols::{c_str, find_export_c, Key, LinkBy, BUILD_LINK_BY};
 
 /// `ssize_t` of the C library (cbindgen keeps the name).
@@ -170,21 +170,27 @@ fn publish_loader(ldr: *mut llext_loader, loaded: &mut Loaded) {
         }
         (*ldr).sect_map = ptr::null_mut();
     }
-    let Some(places) = loaded.places.take() else { return };
-    let Ok(mut map) = HeapArray::<llext_elf_sect_map>::zeroed(registry().platform(), MemKind::Meta, places.as_slice().len()) else {
-        crate::warn!(c"no memory for the section map; inspection data unavailable");
-        loaded.alloc_size -= places.heap_size();
-        return;
-    };
+    let Some(mut places) = loaded.places.take() else { return };
+    // C's map is built over the section map, entry by entry in place (same size and
+    // alignment): no second block, and the heap bytes accounted stay the same.
+    const _: () = assert!(core::mem::size_of::<SectionPlace>() == core::mem::size_of::<llext_elf_sect_map>());
+    const _: () = assert!(core::mem::align_of::<SectionPlace>() == core::mem::align_of::<llext_elf_sect_map>());
     let sections = loaded.sections();
-    for (i, (slot, p)) in map.as_mut_slice().iter_mut().zip(places.as_slice()).enumerate() {
-        *slot = c_map_entry(p, i, &sections, &loaded.regions);
+    let map = places.as_mut_slice().as_mut_ptr();
+    for i in 0..places.as_slice().len() {
+        // SAFETY: memory write: entry `i` of the section map's own block, read out as a
+        // place and overwritten with C's entry of the same size and alignment; every
+        // entry is converted once, and nothing reads the block as places afterwards.
+        unsafe {
+            let place = map.add(i).read();
+            map.add(i).cast::<llext_elf_sect_map>().write(c_map_entry(&place, i, &sections, &loaded.regions));
+        }
     }
-    loaded.alloc_size = loaded.alloc_size - places.heap_size() + map.heap_size();
-    // Ownership moves to the loader until `llext_free_inspection_data()`.
+    // Ownership moves to the loader until `llext_free_inspection_data()`, which frees
+    // the block as `sect_cnt` C entries: the same size and alignment (checked above).
     // SAFETY: memory write of the caller's loader.
-    unsafe { (*ldr).sect_map = map.as_ptr() };
-    core::mem::forget(map);
+    unsafe { (*ldr).sect_map = map.cast() };
+    core::mem::forget(places);
 }
 
 fn c_map_entry(p: &SectionPlace, index: usize, sections: &crate::elf::SectionTable, regions: &[crate::layout::RegionPlan; mem::COUNT]) -> llext_elf_sect_map {
