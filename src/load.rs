@@ -441,9 +441,12 @@ fn link_input<'a>(loaded: &'a Loaded, platform: PlatformRef, sections: &'a Secti
 /// every remaining region.
 #[inline(never)]
 fn place_regions(loaded: &mut Loaded, platform: PlatformRef, source: &mut dyn Source, params: &LoadParams, tables: layout::Tables) -> Result<link::AuxPlan> {
-    let aux_plan = {
+    // Without `got-veneers` nothing is reserved: no link view to build for it.
+    let aux_plan = if cfg!(feature = "got-veneers") {
         let sections = loaded.sections();
         link::plan_aux(&link_input(loaded, platform, &sections, tables)?, source)?
+    } else {
+        link::AuxPlan::default()
     };
     let Loaded { header, section_headers, regions, mems, places, image, alloc_size, .. } = loaded;
     let header: &Header = header;
