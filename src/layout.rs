@@ -375,22 +375,14 @@ fn check_file_ranges(sections: &SectionTable, regions: &[RegionPlan; mem::COUNT]
         if !rel && !written {
             continue;
         }
-        // Relocation entries against every region; a detached section against the tables.
-        if (0..mem::COUNT).any(|region| (rel || is_table(region)) && range(region).is_some_and(|r| overlap((s.offset, s.file_end()), r))) {
-            crate::error!(c"section %lu overlaps a region in the file", index);
+        // Relocation entries against every region; a detached section against the tables
+        // and, in files that have detached sections, against the relocation entries.
+        let range_of_s = (s.offset, s.file_end());
+        let over_region = (0..mem::COUNT).any(|region| (rel || is_table(region)) && range(region).is_some_and(|r| overlap(range_of_s, r)));
+        let over_rel = written && sections.iter().any(|(_, b)| is_rel(b) && overlap(range_of_s, (b.offset, b.file_end())));
+        if over_region || over_rel {
+            crate::error!(c"section %lu overlaps a region or relocation section in the file", index);
             return Err(Error::NoExec);
-        }
-    }
-    if any_detached {
-        // Detached sections against relocation entries: files with detached sections only.
-        for (i, a) in sections.iter() {
-            if !detached(i) || !a.has_file_bytes() {
-                continue;
-            }
-            if let Some((j, _)) = sections.iter().find(|(_, b)| is_rel(b) && overlap((a.offset, a.file_end()), (b.offset, b.file_end()))) {
-                crate::error!(c"sections %lu and %lu overlap in the file", i, j);
-                return Err(Error::NoExec);
-            }
         }
     }
     Ok(())
