@@ -76,7 +76,11 @@ const THUMB_BIAS: u32 = -4i32 as u32;
 fn field_width(r_type: u32) -> usize {
     match r_type {
         R_ARM_NONE => 0,
+        // The narrow types come with `got-veneers` (`patch`); without it they are refused,
+        // whatever their width.
+        #[cfg(feature = "got-veneers")]
         R_ARM_ABS8 => 1,
+        #[cfg(feature = "got-veneers")]
         R_ARM_ABS16 | R_ARM_THM_JUMP11 | R_ARM_THM_JUMP8 | R_ARM_THM_PC8 => 2,
         _ => 4,
     }
