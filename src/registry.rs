@@ -98,6 +98,18 @@ impl ExtBox {
         }
         Err(Error::Inval)
     }
+
+    /// Number of init or fini functions; with `out`, which must hold them all (`NoMem`
+    /// otherwise), also the functions, each checked as by `fn_entry`.
+    pub fn fn_table(&self, is_init: bool, out: Option<&mut [usize]>) -> Result<usize> {
+        let count = self.fn_count(is_init);
+        if let Some(out) = out {
+            for (i, slot) in out.get_mut(..count).ok_or(Error::NoMem)?.iter_mut().enumerate() {
+                *slot = self.fn_entry(is_init, i)? as usize;
+            }
+        }
+        Ok(count)
+    }
 }
 
 /// Lock guard over the platform's registry lock.

@@ -337,22 +337,14 @@ pub unsafe extern "C" fn llext_call_fn(ext: *mut llext, sym_name: *const c_char)
 #[cfg_attr(not(feature = "zephyr"), export_name = "llext_get_fn_table")]
 #[cfg_attr(feature = "zephyr", export_name = "z_impl_llext_get_fn_table")]
 pub unsafe extern "C" fn llext_get_fn_table_impl(ext: *mut llext, is_init: bool, buf: *mut c_void, size: usize) -> ssize_t {
-    let Some(count) = registry().fn_count(ext, is_init) else { return Error::Inval.to_errno() as ssize_t };
-    let bytes = count * core::mem::size_of::<usize>();
-    if !buf.is_null() {
-        if size < bytes {
-            return Error::NoMem.to_errno() as ssize_t;
-        }
-        // SAFETY: memory write: the caller's buffer holds `size >= bytes` bytes.
-        let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<usize>(), count) };
-        for (i, slot) in out.iter_mut().enumerate() {
-            match registry().fn_entry(ext, is_init, i) {
-                Ok(f) => *slot = f,
-                Err(e) => return e.to_errno() as ssize_t,
-            }
-        }
+    // SAFETY: memory write area: the caller's buffer of `size` bytes, if any.
+    let out = (!buf.is_null()).then(|| unsafe { core::slice::from_raw_parts_mut(buf.cast::<usize>(), size / core::mem::size_of::<usize>()) });
+    // One look under the lock, as the table is one copy.
+    match registry().inspect(ext, |b| b.fn_table(is_init, out)) {
+        Some(Ok(count)) => (count * core::mem::size_of::<usize>()) as ssize_t,
+        Some(Err(e)) => e.to_errno() as ssize_t,
+        None => Error::Inval.to_errno() as ssize_t,
     }
-    bytes as ssize_t
 }
 
 // llext_bringup/teardown/bootstrap run in user threads under Zephyr, where only system
