@@ -172,11 +172,9 @@ fn for_each_rel_batched(
     Ok(())
 }
 
-/// Counts the GOT entries and veneers the relocations may ask for.
+/// Counts the GOT entries and veneers the relocations may ask for. Only builds with
+/// `got-veneers` reserve any: the layout (`load::place_regions`) asks only then.
 pub fn plan_aux(input: &LinkInput, source: &mut dyn Source) -> Result<AuxPlan> {
-    if !cfg!(feature = "got-veneers") {
-        return Ok(AuxPlan::default());
-    }
     let arch = input.header.arch;
     let mut flags: Option<HeapArray<u8>> = None;
     let mut plan = AuxPlan::default();
